@@ -3,6 +3,7 @@ using Diffusion.Tensors;
 namespace Diffusion.Tests.Tensors;
 
 /// <summary>Bad inputs raise TorchException (never crash the process); op loops inside scopes leak nothing.</summary>
+[Collection(SerialCollectionTests.Name)]
 public class ErrorAndLeakTests
 {
     [Fact]
