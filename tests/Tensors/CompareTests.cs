@@ -74,6 +74,19 @@ public class CompareTests
     }
 
     [Fact]
+    public void Where_WithTwoScalars_GivesFloat32AndBroadcasts()
+    {
+        using var scope = new TensorScope();
+        var cond = Torch.FromArray(new[] { true, false, true });
+        var w = Torch.Where(cond, 1.0, -1.0);
+        Assert.Equal(DType.Float32, w.DType);
+        Assert.Equal(new float[] { 1, -1, 1 }, w.ToArray<float>());
+        var grid = Torch.Where(cond.Unsqueeze(1), Torch.Ones([1, 2]), 0.0);
+        Assert.Equal(new long[] { 3, 2 }, grid.Shape);
+        Assert.Equal(4.0, grid.Sum().ToDouble());
+    }
+
+    [Fact]
     public void AllCloseAndEqual_Agree()
     {
         using var scope = new TensorScope();
