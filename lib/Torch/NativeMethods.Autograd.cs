@@ -12,6 +12,7 @@ internal static partial class NativeMethods
     [LibraryImport(LibraryName)] internal static partial int dt_clear_grad(TensorHandle t);
     [LibraryImport(LibraryName)] internal static partial int dt_zero_grad(TensorHandle t);
     [LibraryImport(LibraryName)] internal static partial int dt_detach(TensorHandle t, out IntPtr result);
+    [LibraryImport(LibraryName)] internal static partial int dt_retain_grad(TensorHandle t);
     [LibraryImport(LibraryName)] internal static partial int dt_backward(TensorHandle t, IntPtr gradient, int retainGraph, int createGraph);
     [LibraryImport(LibraryName)]
     internal static unsafe partial int dt_autograd_grad(IntPtr* outputs, int nOutputs, IntPtr* inputs, int nInputs, IntPtr* gradOutputs, int nGradOutputs,

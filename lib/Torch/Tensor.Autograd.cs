@@ -45,6 +45,13 @@ public sealed partial class Tensor
     public void ZeroGrad(bool setToNone = true) =>
         Check(setToNone ? NativeMethods.dt_clear_grad(Handle) : NativeMethods.dt_zero_grad(Handle), "zero_grad", this);
 
+    /// <summary>Makes this non-leaf tensor keep its gradient in <see cref="Grad"/> after backward (<c>tensor.retain_grad()</c>); returns this.</summary>
+    public Tensor RetainGrad()
+    {
+        Check(NativeMethods.dt_retain_grad(Handle), "retain_grad", this);
+        return this;
+    }
+
     /// <summary>A tensor sharing this one's data but cut from the autograd graph (a leaf that does not require grad).</summary>
     public Tensor Detach() => Wrap(NativeMethods.dt_detach(Handle, out var r), r, "detach", this);
 

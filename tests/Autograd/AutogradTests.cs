@@ -210,22 +210,41 @@ public class AutogradTests
         Assert.True(d.IsLeaf);
         Assert.Equal(new double[] { 2, 4 }, d.ToArray<double>());
     }
+}
+
+/// <summary>The gradient checker itself: it must fail on a wrong gradient, not only pass on right ones.</summary>
+public class GradCheckSelfTests
+{
+    [Fact]
+    public void GradCheck_DetectsAWrongGradient()
+    {
+        using var scope = new TensorScope();
+        var x = Torch.FromArray(new double[] { 0.5, -1.5, 2 });
+        // f(x) = x * detach(x): autograd sees d/dx = detach(x), the true derivative is 2x.
+        var report = GradCheck.Compare(a => a[0] * a[0].Detach(), [x]);
+        Assert.False(report.Passed, report.ToString());
+        Assert.True(report.MaxAbsError > 0.4, report.ToString());
+    }
 
     [Fact]
-    public void Grad_DoesNotLeakHandles()
+    public void GradCheck_PassesOnAnExactGradientWithSmallError()
     {
+        using var scope = new TensorScope();
+        var x = Torch.FromArray(new double[] { 0.5, -1.5, 2 });
+        var y = Torch.FromArray(new double[] { 1.5, 0.25, -1 });
+        var report = GradCheck.Verify(a => (a[0] * a[1]).Exp(), x, y);
+        Assert.Equal(6, report.Elements);
+        Assert.True(report.MaxAbsError < 1e-7, report.ToString());
+    }
+
+    [Fact]
+    public void RetainGrad_KeepsGradientOfIntermediate()
+    {
+        using var scope = new TensorScope();
         var x = Torch.FromArray(new double[] { 1, 2 }).RequiresGrad_();
-        long before = Tensor.LiveCount;
-        for (int i = 0; i < 20; i++)
-        {
-            using var scope = new TensorScope();
-            var g = Autograd.Grad([(x * x).Sum()], [x]);
-            _ = g[0]!.Sum();
-            (x * x).Sum().Backward();
-            _ = x.Grad;
-            x.ZeroGrad();
-        }
-        Assert.Equal(before, Tensor.LiveCount);
-        x.Dispose();
+        var h = (x * 3.0).RetainGrad();
+        (h * h).Sum().Backward();
+        TensorAssert.Close(new double[] { 6, 12 }, h.Grad!, 1e-12, 0);
+        TensorAssert.Close(new double[] { 18, 36 }, x.Grad!, 1e-12, 0);
     }
 }

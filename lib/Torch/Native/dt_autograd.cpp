@@ -80,3 +80,6 @@ DT_API int32_t dt_autograd_grad(const dt_tensor* outputs, int32_t nOutputs, cons
 DT_API int32_t dt_is_grad_enabled() { return c10::GradMode::is_enabled() ? 1 : 0; }
 
 DT_API void dt_set_grad_enabled(int32_t enabled) { c10::GradMode::set_enabled(enabled != 0); }
+
+/// Makes a non-leaf keep its .grad after backward (tensor.retain_grad()).
+DT_API int32_t dt_retain_grad(dt_tensor t) { DT_GUARD(t->retain_grad()) }
