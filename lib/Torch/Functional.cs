@@ -21,13 +21,22 @@ public static partial class Functional
         Tensor.Wrap(NativeMethods.dt_embedding(indices.Handle, weight.Handle, out var r), r, "embedding", indices, weight);
 
     /// <summary>Randomly zeroes elements with probability <paramref name="p"/> and scales the rest by 1/(1-p) when training (<c>F.dropout</c>).</summary>
-    /// <remarks>y = x * m / (1 - p), m ~ Bernoulli(1 - p) elementwise, drawn from the default generator; y = x when not training.</remarks>
-    public static Tensor Dropout(Tensor x, double p = 0.5, bool training = true)
+    /// <remarks>
+    /// y = x * m / (1 - p), m ~ Bernoulli(1 - p) elementwise, drawn from <paramref name="generator"/> (or the default generator, with
+    /// libtorch's fused kernel); y = x when not training.
+    /// </remarks>
+    public static Tensor Dropout(Tensor x, double p = 0.5, bool training = true, Generator? generator = null)
     {
         if (p < 0 || p > 1)
         {
             throw new ArgumentOutOfRangeException(nameof(p), p, "dropout probability must be in [0, 1]");
         }
-        return Tensor.Wrap(NativeMethods.dt_dropout(x.Handle, p, training ? 1 : 0, out var r), r, "dropout", x);
+        if (generator is null)
+        {
+            return Tensor.Wrap(NativeMethods.dt_dropout(x.Handle, p, training ? 1 : 0, out var r), r, "dropout", x);
+        }
+        int rc = NativeMethods.dt_dropout_gen(x.Handle, p, training ? 1 : 0, Generator.Raw(generator), out var rg);
+        GC.KeepAlive(generator);
+        return Tensor.Wrap(rc, rg, "dropout", x);
     }
 }

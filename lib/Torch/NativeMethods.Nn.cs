@@ -20,6 +20,7 @@ internal static partial class NativeMethods
     internal static partial int dt_batch_norm(TensorHandle x, IntPtr runningMean, IntPtr runningVar, IntPtr w, IntPtr b, int training, double momentum, double eps,
         out IntPtr result);
     [LibraryImport(LibraryName)] internal static partial int dt_dropout(TensorHandle x, double p, int training, out IntPtr result);
+    [LibraryImport(LibraryName)] internal static partial int dt_dropout_gen(TensorHandle x, double p, int training, IntPtr generator, out IntPtr result);
     [LibraryImport(LibraryName)]
     internal static unsafe partial int dt_avg_pool2d(TensorHandle x, long* kernel, long* stride, long* padding, int ceilMode, int countIncludePad, out IntPtr result);
     [LibraryImport(LibraryName)]

@@ -91,10 +91,10 @@ public class AutogradTests
     {
         // A DPS-like gradient: d/dx ||A(x) - y||^2 through a conv and a nonlinearity.
         using var scope = new TensorScope();
-        Torch.ManualSeed(3);
-        var w = Torch.Randn([2, 2, 3, 3], DType.Float64);
-        var target = Torch.Randn([1, 2, 4, 4], DType.Float64);
-        var x = Torch.Randn([1, 2, 4, 4], DType.Float64);
+        using var gen = new Generator(3);
+        var w = Torch.Randn([2, 2, 3, 3], DType.Float64, generator: gen);
+        var target = Torch.Randn([1, 2, 4, 4], DType.Float64, generator: gen);
+        var x = Torch.Randn([1, 2, 4, 4], DType.Float64, generator: gen);
         Tensor Loss(Tensor[] a) => Functional.MseLoss(Functional.Conv2d(a[0], w, padding: 1).Silu(), target, Reduction.Sum);
         GradCheck.Verify(Loss, GradPath.AutogradGrad, x);
         GradCheck.Verify(Loss, GradPath.Backward, x);

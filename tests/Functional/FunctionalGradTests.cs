@@ -11,8 +11,8 @@ public class FunctionalGradTests
 {
     private static Tensor R(ulong seed, params long[] shape)
     {
-        Torch.ManualSeed(seed);
-        return Torch.Randn(shape, DType.Float64);
+        using var g = new Generator(seed);
+        return Torch.Randn(shape, DType.Float64, generator: g);
     }
 
     [Fact]

@@ -1,20 +1,10 @@
 using Diffusion.Tensors;
+using Diffusion.Tests.Tensors;
 
 namespace Diffusion.Tests.NnFunctional;
 
-/// <summary>
-/// Tests that count <see cref="Tensor.LiveCount"/> (a process-wide counter) run in this collection, which xunit runs alone,
-/// after the parallel tests, so that tensors created by other test classes on other threads cannot disturb the count.
-/// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class NativeMemoryCollection
-{
-    /// <summary>The collection name to put on a test class: <c>[Collection(NativeMemoryCollection.Name)]</c>.</summary>
-    public const string Name = "NativeMemory";
-}
-
 /// <summary>Functional ops and autograd in a scope leave no native tensors behind.</summary>
-[Collection(NativeMemoryCollection.Name)]
+[Collection(SerialCollectionTests.Name)]
 public class NativeMemoryTests
 {
     [Fact]

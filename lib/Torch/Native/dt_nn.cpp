@@ -65,6 +65,30 @@ DT_API int32_t dt_batch_norm(dt_tensor x, dt_tensor runningMean, dt_tensor runni
 
 DT_API int32_t dt_dropout(dt_tensor x, double p, int32_t training, dt_tensor* out) { DT_GUARD(*out = dt_wrap(at::dropout(*x, p, training != 0))) }
 
+/// Dropout with the mask drawn from a private generator: y = x * m / (1 - p), m ~ Bernoulli(1 - p) (autograd flows through the product).
+DT_API int32_t dt_dropout_gen(dt_tensor x, double p, int32_t training, at::Generator* generator, dt_tensor* out)
+{
+    DT_GUARD({
+        if (training == 0 || p == 0)
+        {
+            *out = dt_wrap(at::mul(*x, 1));
+        }
+        else if (p >= 1)
+        {
+            *out = dt_wrap(at::mul(*x, 0));
+        }
+        else
+        {
+            at::Tensor mask;
+            {
+                at::NoGradGuard noGrad;
+                mask = at::empty_like(*x, at::MemoryFormat::Contiguous).bernoulli_(1 - p, c10::optional<at::Generator>(*generator)).div_(1 - p);
+            }
+            *out = dt_wrap(at::mul(*x, mask));
+        }
+    })
+}
+
 // ---- pooling and resampling ---------------------------------------------------------------------------
 
 DT_API int32_t dt_avg_pool2d(dt_tensor x, const int64_t* kernel, const int64_t* stride, const int64_t* padding, int32_t ceilMode,
