@@ -7,7 +7,7 @@ namespace Diffusion.Nn;
 /// tensors), buffers (state that is saved but not trained) and child modules.
 /// </summary>
 /// <remarks>
-/// Names are dotted paths as in PyTorch (<c>down.0.conv1.weight</c>; children of a <see cref="ModuleList"/>
+/// Names are dotted paths as in PyTorch (<c>down.0.conv1.weight</c>; children of a <see cref="ModuleList{T}"/>
 /// or <see cref="Sequential"/> are named <c>0</c>, <c>1</c>, ...), so a state dict saved here loads into the
 /// PyTorch module of the same structure and back. Parameters and buffers are created outside any
 /// <see cref="TensorScope"/> and belong to the module: <see cref="Dispose()"/> frees them. Subclasses register

@@ -83,7 +83,7 @@ public class Adam : Optimizer
             }
             else
             {
-                grad = grad.Add(parameter, WeightDecay);
+                grad = parameter.Mul(WeightDecay).Add_(grad);
             }
         }
 

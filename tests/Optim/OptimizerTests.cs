@@ -159,7 +159,12 @@ public class OptimizerTests
         TensorAssert.Close([0.81 * 1 + 0.19 * 11, 0.81 * 2 + 0.19 * 11], m.Weight, 1e-12, 0, "copied");
         Assert.True(m.Weight.RequiresGrad);
     }
+}
 
+/// <summary>A long optimizer loop in flat native memory (runs alone: it reads the process-wide live count).</summary>
+[Collection(Diffusion.Tests.Nn.LiveCountCollection.Name)]
+public class OptimizerMemoryTests
+{
     [Fact]
     public void TrainingLoop_KeepsLiveTensorCountFlat()
     {
