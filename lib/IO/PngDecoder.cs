@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Diffusion.IO;
@@ -367,6 +368,7 @@ internal static class PngDecoder
         }
 
         /// <summary>Expands one unfiltered row of <paramref name="width"/> pixels into 8-bit samples.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Expand(ReadOnlySpan<byte> row, int width, Span<byte> output)
         {
             int storedChannels = _color.Channels();

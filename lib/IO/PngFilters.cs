@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Diffusion.IO;
 
 /// <summary>
@@ -11,6 +13,7 @@ internal static class PngFilters
     public const byte None = 0, Sub = 1, Up = 2, Average = 3, Paeth = 4;
 
     /// <summary>The Paeth predictor: whichever of a, b, c is closest to a + b - c (ties prefer a, then b).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static byte PaethPredictor(byte a, byte b, byte c)
     {
         int p = a + b - c;
@@ -25,6 +28,7 @@ internal static class PngFilters
     }
 
     /// <summary>Undoes filter <paramref name="type"/> in place on <paramref name="row"/>, given the already-unfiltered <paramref name="prior"/> row (all zeros for the first).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Unfilter(byte type, Span<byte> row, ReadOnlySpan<byte> prior, int bpp)
     {
         int n = row.Length;
@@ -70,6 +74,7 @@ internal static class PngFilters
     }
 
     /// <summary>Writes <paramref name="row"/> filtered with <paramref name="type"/> into <paramref name="output"/> (same length).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Filter(byte type, ReadOnlySpan<byte> row, ReadOnlySpan<byte> prior, int bpp, Span<byte> output)
     {
         int n = row.Length;
@@ -79,9 +84,10 @@ internal static class PngFilters
                 row.CopyTo(output);
                 break;
             case Sub:
-                for (int i = 0; i < n; i++)
+                row[..bpp].CopyTo(output);
+                for (int i = bpp; i < n; i++)
                 {
-                    output[i] = (byte)(row[i] - (i >= bpp ? row[i - bpp] : 0));
+                    output[i] = (byte)(row[i] - row[i - bpp]);
                 }
                 break;
             case Up:
@@ -91,18 +97,23 @@ internal static class PngFilters
                 }
                 break;
             case Average:
-                for (int i = 0; i < n; i++)
+                for (int i = 0; i < bpp; i++)
                 {
-                    int a = i >= bpp ? row[i - bpp] : 0;
-                    output[i] = (byte)(row[i] - ((a + prior[i]) >> 1));
+                    output[i] = (byte)(row[i] - (prior[i] >> 1));
+                }
+                for (int i = bpp; i < n; i++)
+                {
+                    output[i] = (byte)(row[i] - ((row[i - bpp] + prior[i]) >> 1));
                 }
                 break;
             case Paeth:
-                for (int i = 0; i < n; i++)
+                for (int i = 0; i < bpp; i++)
                 {
-                    byte a = i >= bpp ? row[i - bpp] : (byte)0;
-                    byte c = i >= bpp ? prior[i - bpp] : (byte)0;
-                    output[i] = (byte)(row[i] - PaethPredictor(a, prior[i], c));
+                    output[i] = (byte)(row[i] - prior[i]);
+                }
+                for (int i = bpp; i < n; i++)
+                {
+                    output[i] = (byte)(row[i] - PaethPredictor(row[i - bpp], prior[i], prior[i - bpp]));
                 }
                 break;
             default:
@@ -111,6 +122,7 @@ internal static class PngFilters
     }
 
     /// <summary>The minimum-sum-of-absolute-differences score: the filtered bytes read as signed values, summed in magnitude.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long Score(ReadOnlySpan<byte> filtered)
     {
         long sum = 0;
