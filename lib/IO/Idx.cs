@@ -40,17 +40,49 @@ public static class Idx
         stream.Position = start;
         if (got == 2 && magic[0] == 0x1F && magic[1] == 0x8B)
         {
-            try
-            {
-                using var gz = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true);
-                return ReadRaw(gz, name + " (gzip)");
-            }
-            catch (InvalidDataException e) when (!e.Message.StartsWith(name, StringComparison.Ordinal))
-            {
-                throw new InvalidDataException($"{name}: the gzip data is damaged ({e.Message})", e);
-            }
+            using var inflated = Gunzip(stream, name);
+            return ReadRaw(inflated, name + " (gzip)");
         }
         return ReadRaw(stream, name);
+    }
+
+    /// <summary>Inflates a single-member gzip file and checks its trailer (CRC-32 and length), which GZipStream does not.</summary>
+    private static MemoryStream Gunzip(Stream stream, string name)
+    {
+        long start = stream.Position;
+        long length = stream.Length - start;
+        if (length < 18)
+        {
+            throw new InvalidDataException($"{name}: truncated gzip file: {length} bytes, fewer than a gzip header and trailer");
+        }
+        Span<byte> trailer = stackalloc byte[8];
+        stream.Position = start + length - 8;
+        stream.ReadExactly(trailer);
+        stream.Position = start;
+        uint crc = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+        uint size = BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]);
+
+        // The trailer's length (mod 2^32) sizes the buffer once, when it is plausible.
+        var inflated = new MemoryStream(size <= Math.Min(Array.MaxLength, length * 1040L) ? (int)size : 0);
+        try
+        {
+            using (var gz = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true))
+            {
+                gz.CopyTo(inflated);
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            throw new InvalidDataException($"{name}: the gzip data is damaged ({e.Message})", e);
+        }
+        var data = inflated.GetBuffer().AsSpan(0, (int)inflated.Length);
+        uint actual = Crc32.Compute(data);
+        if (crc != actual || size != (uint)data.Length)
+        {
+            throw new InvalidDataException($"{name}: truncated or damaged gzip file: the trailer says {size} bytes with CRC-32 0x{crc:X8}, the data inflates to {data.Length} bytes with CRC-32 0x{actual:X8}");
+        }
+        inflated.Position = 0;
+        return inflated;
     }
 
     private static Tensor ReadRaw(Stream s, string name)

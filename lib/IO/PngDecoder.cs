@@ -181,6 +181,12 @@ internal static class PngDecoder
             throw new NotSupportedException($"a {h.Width}x{h.Height} PNG has {rawLength} bytes of filtered data, more than one array holds");
         }
 
+        // Deflate expands at most about 1032:1, so a short IDAT cannot hold a huge image: fail before allocating.
+        if (rawLength > idatLength * 1040 + 1024)
+        {
+            throw new InvalidDataException($"truncated PNG: {idatLength} bytes of IDAT data cannot inflate to the {rawLength} bytes a {h.Width}x{h.Height} {h.Color} image at {h.BitDepth} bits needs");
+        }
+
         byte[] compressed = ArrayPool<byte>.Shared.Rent((int)idatLength);
         byte[] raw = ArrayPool<byte>.Shared.Rent((int)rawLength);
         try
@@ -225,7 +231,7 @@ internal static class PngDecoder
             using var z = new ZLibStream(input, CompressionMode.Decompress);
             got = z.ReadAtLeast(raw.AsSpan(0, rawLength), rawLength, throwOnEndOfStream: false);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException) // IOException: zlib's ZLibException for some damaged streams
         {
             throw new InvalidDataException($"corrupt PNG: the IDAT zlib stream is damaged ({e.Message})", e);
         }

@@ -110,6 +110,16 @@ public sealed class IdxTests : IDisposable
     }
 
     [Fact]
+    public void Read_ThrowsInvalidDataForEveryTruncationOfAGzippedFile()
+    {
+        byte[] file = File.ReadAllBytes(FixturePath("small-float.idx.gz"));
+        for (int length = 0; length < file.Length; length++)
+        {
+            Assert.Throws<InvalidDataException>(() => Idx.Read(new MemoryStream(file[..length])));
+        }
+    }
+
+    [Fact]
     public void Read_ThrowsForTrailingBytes()
     {
         byte[] file = [.. File.ReadAllBytes(FixturePath("small-ubyte.idx")), 0];

@@ -148,6 +148,20 @@ public sealed class SafetensorsTests : IDisposable
         Assert.True(n > 0);
     }
 
+    [Fact]
+    public void Load_ThrowsInvalidDataForEveryTruncation()
+    {
+        byte[] file = File.ReadAllBytes(FixturePath("python.safetensors"));
+        string path = Temp("cut.safetensors");
+        for (int length = 0; length < file.Length; length += 7)
+        {
+            File.WriteAllBytes(path, file[..length]);
+            var e = Assert.Throws<InvalidDataException>(() => Safetensors.Load(path));
+            Assert.Contains(path, e.Message);
+            Assert.Throws<InvalidDataException>(() => Safetensors.ReadHeader(path));
+        }
+    }
+
     [Theory]
     [InlineData("{\"w\":{\"dtype\":\"F8_E4M3\",\"shape\":[2],\"data_offsets\":[0,2]}}", "unsupported dtype 'F8_E4M3'")]
     [InlineData("{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", "needs 12 bytes")]
