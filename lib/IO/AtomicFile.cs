@@ -32,6 +32,13 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>Writes <paramref name="text"/> as UTF-8 (no byte-order mark) to <paramref name="path"/> atomically.</summary>
+    public static void WriteAllText(string path, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text));
+    }
+
     /// <summary>
     /// Lets <paramref name="write"/> fill a stream, then replaces <paramref name="path"/> with what it wrote.
     /// If <paramref name="write"/> throws, <paramref name="path"/> is untouched and the exception propagates.

@@ -349,7 +349,7 @@ internal static class PngDecoder
                         alphaFromTrns = true;
                         break;
                     default:
-                        throw new InvalidDataException($"corrupt PNG: a tRNS chunk is not allowed for colour type {h.Color}");
+                        break; // grey+alpha and RGBA have their own alpha: a stray tRNS is ignored, as libpng does
                 }
             }
             OutChannels = h.Color switch

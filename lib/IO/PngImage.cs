@@ -15,4 +15,20 @@ public sealed record PngImage(int Width, int Height, int Channels, byte[] Pixels
 
     /// <summary>Sample <paramref name="c"/> of the pixel at column <paramref name="x"/>, row <paramref name="y"/>.</summary>
     public byte this[int x, int y, int c = 0] => Pixels[((y * Width) + x) * Channels + c];
+
+    /// <summary>Equal when the sizes, channel counts and every sample agree (the pixels are compared by value).</summary>
+    public bool Equals(PngImage? other) =>
+        other is not null && Width == other.Width && Height == other.Height && Channels == other.Channels &&
+        Pixels.AsSpan().SequenceEqual(other.Pixels);
+
+    /// <inheritdoc/>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(Width);
+        hash.Add(Height);
+        hash.Add(Channels);
+        hash.AddBytes(Pixels);
+        return hash.ToHashCode();
+    }
 }

@@ -162,8 +162,23 @@ public static class Safetensors
                 }
                 entries.Add(ReadEntry(property.Name, property.Value, dataLength, path));
             }
+            CheckNoOverlap(entries, path);
             entries.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
             return new SafetensorsHeader(entries, metadata, 8 + json.Length);
+        }
+    }
+
+    /// <summary>Two tensors must not share bytes (empty tensors may sit anywhere).</summary>
+    private static void CheckNoOverlap(List<SafetensorsEntry> entries, string path)
+    {
+        SafetensorsEntry? previous = null;
+        foreach (var e in entries.Where(e => e.ByteCount > 0).OrderBy(e => e.Begin))
+        {
+            if (previous is not null && e.Begin < previous.End)
+            {
+                throw new InvalidDataException($"{path}: tensor '{e.Name}' (bytes [{e.Begin}, {e.End})) overlaps tensor '{previous.Name}' (bytes [{previous.Begin}, {previous.End}))");
+            }
+            previous = e;
         }
     }
 

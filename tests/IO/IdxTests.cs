@@ -31,6 +31,22 @@ public sealed class IdxTests : IDisposable
     }
 
     [Fact]
+    public void Read_LoadsFashionMnistTestImages()
+    {
+        const string images = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz";
+        if (!File.Exists(images))
+        {
+            return;
+        }
+        using var t = Idx.Read(images);
+        Assert.Equal(DType.UInt8, t.DType);
+        Assert.Equal(new long[] { 10_000, 28, 28 }, t.Shape);
+        var pixels = t.ToArray<byte>();
+        Assert.Equal(0, pixels[0]);                       // the corners of clothing images are background
+        Assert.Contains(pixels.AsSpan(0, 784).ToArray(), p => p > 200);
+    }
+
+    [Fact]
     public void Read_LoadsUnsignedBytesWithShape()
     {
         using var t = Idx.Read(FixturePath("small-ubyte.idx"));

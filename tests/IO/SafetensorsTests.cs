@@ -168,6 +168,7 @@ public sealed class SafetensorsTests : IDisposable
     [InlineData("{\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", "outside the data section")]
     [InlineData("{\"w\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,8]}}", "non-negative")]
     [InlineData("{\"w\":{\"dtype\":\"F32\",\"shape\":[2]}}", "data_offsets")]
+    [InlineData("{\"v\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"w\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[3,5]}}", "overlaps tensor 'v'")]
     [InlineData("{\"w\":[1,2]}", "must be an object")]
     [InlineData("{\"w\":", "not valid JSON")]
     [InlineData("{\"__metadata__\":{\"a\":1}}", "must be a string")]
