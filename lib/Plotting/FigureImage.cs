@@ -10,7 +10,6 @@ namespace Diffusion.Plotting;
 internal static class FigureImage
 {
     private const int MinCellSize = 160;
-    private const int MaxScale = 8;
     private const int Gap = 4;
 
     /// <summary>The PNG bytes, or null when the figure has no heatmap or image.</summary>
@@ -36,7 +35,7 @@ internal static class FigureImage
             cells = new() { [1] = cells.OrderBy(c => c.Key).First().Value };
         }
         int cellW = cells.Values.Max(i => i.Width), cellH = cells.Values.Max(i => i.Height);
-        int scale = Math.Clamp(MinCellSize / Math.Max(cellW, cellH), 1, MaxScale);
+        int scale = Math.Max(1, MinCellSize / Math.Max(cellW, cellH));
         int usedRows = cells.Keys.Max(k => ((k - 1) / cols) + 1);
         rows = Math.Min(rows, usedRows);
         int outW = (cols * cellW * scale) + ((cols - 1) * Gap), outH = (rows * cellH * scale) + ((rows - 1) * Gap);

@@ -20,10 +20,16 @@ public sealed partial class Figure
     /// <param name="sharedX">Columns share their x range (zoom together); only the bottom row shows x tick labels.</param>
     /// <param name="sharedY">Rows share their y range; only the first column shows y tick labels.</param>
     /// <param name="titles">Optional titles, row-major, one per cell (null or empty entries skip a cell).</param>
-    /// <param name="horizontalSpacing">Gap between columns as a fraction of the figure width.</param>
-    /// <param name="verticalSpacing">Gap between rows as a fraction of the figure height.</param>
+    /// <param name="horizontalSpacing">Gap between columns as a fraction of the figure width (default 0.2 / cols, as plotly's make_subplots).</param>
+    /// <param name="verticalSpacing">Gap between rows as a fraction of the figure height (default 0.3 / rows).</param>
     public static Figure Subplots(int rows, int cols, bool sharedX = false, bool sharedY = false, IReadOnlyList<string?>? titles = null,
-        double horizontalSpacing = 0.06, double verticalSpacing = 0.1)
+        double? horizontalSpacing = null, double? verticalSpacing = null)
+    {
+        double hs = horizontalSpacing ?? 0.2 / cols, vs = verticalSpacing ?? 0.3 / rows;
+        return BuildGrid(rows, cols, sharedX, sharedY, titles, hs, vs);
+    }
+
+    private static Figure BuildGrid(int rows, int cols, bool sharedX, bool sharedY, IReadOnlyList<string?>? titles, double horizontalSpacing, double verticalSpacing)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(cols, 1);
