@@ -13,7 +13,7 @@ namespace Diffusion.Tests.Plotting;
 [Collection(NotebookStateCollection.Name)]
 public class BrowserRenderTests(ITestOutputHelper output)
 {
-    private const string Chromium = "/usr/bin/chromium";
+    internal const string Chromium = "/usr/bin/chromium";
 
     [Fact]
     public void SavedHtml_RendersLineAndHeatmapInHeadlessChromium()
@@ -117,7 +117,7 @@ public class BrowserRenderTests(ITestOutputHelper output)
         }
     }
 
-    private static int Count(PngImage png, int fromX, int toX, Func<int, int, int, bool> match)
+    internal static int Count(PngImage png, int fromX, int toX, Func<int, int, int, bool> match)
     {
         int n = 0;
         for (int y = 0; y < png.Height; y++)
@@ -133,7 +133,7 @@ public class BrowserRenderTests(ITestOutputHelper output)
         return n;
     }
 
-    private static string Screenshot(string html, string png, string profile)
+    internal static string Screenshot(string html, string png, string profile, int height = 600)
     {
         var psi = new ProcessStartInfo(Chromium)
         {
@@ -146,7 +146,7 @@ public class BrowserRenderTests(ITestOutputHelper output)
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--hide-scrollbars", "--virtual-time-budget=10000",
-            $"--user-data-dir={profile}", "--window-size=800,600", $"--screenshot={png}", "file://" + html,
+            $"--user-data-dir={profile}", $"--window-size=800,{height}", $"--screenshot={png}", "file://" + html,
         })
         {
             psi.ArgumentList.Add(arg);
