@@ -73,6 +73,46 @@ public class BrowserRenderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AnimatedFigure_PlaysToItsLastFrameInHeadlessChromium()
+    {
+        if (!File.Exists(Chromium))
+        {
+            output.WriteLine($"SKIPPED: {Chromium} is not installed (run environment/setup.sh to install chromium)");
+            return;
+        }
+        // Frame values 0 (blue) … 1 (red) on a fixed colour range; the page animates to the last frame.
+        HeatmapTrace Cells(double v) => new([[v, v], [v, v]]) { Colorscale = Colorscale.Bluered, ZMin = 0, ZMax = 1, ShowScale = false };
+        var frames = Enumerable.Range(0, 5).Select(i => new Frame(i == 4 ? "last" : $"f{i}", Cells(i / 4.0)));
+        var fig = new Figure(Cells(0)).WithFrames(frames, frameDurationMs: 50).WithSize(760, 560);
+        var page = fig.ToHtmlPage().Replace("</body>",
+            "<script>setTimeout(function () { Plotly.animate('dt-plot', ['last'], {frame: {duration: 0, redraw: true}, transition: {duration: 0}, mode: 'immediate'}); }, 500);</script></body>",
+            StringComparison.Ordinal);
+        var dir = Directory.CreateTempSubdirectory("plot-browser-");
+        try
+        {
+            var html = Path.Combine(dir.FullName, "animated.html");
+            File.WriteAllText(html, page);
+            var shot = Path.Combine(dir.FullName, "shot.png");
+            var log = Screenshot(html, shot, Path.Combine(dir.FullName, "profile"));
+            Assert.True(File.Exists(shot), "chromium wrote no screenshot:\n" + log);
+            if (Environment.GetEnvironmentVariable("PLOT_SCREENSHOT_DIR") is { Length: > 0 } keep)
+            {
+                File.Copy(shot, Path.Combine(keep, "animation-check.png"), overwrite: true);
+            }
+            var png = Png.Decode(File.ReadAllBytes(shot));
+            int red = Count(png, 0, png.Width, (r, g, b) => r > 200 && g < 60 && b < 60);
+            int blue = Count(png, 0, png.Width, (r, g, b) => b > 200 && r < 60 && g < 60);
+            output.WriteLine($"after animating: red pixels {red}, blue pixels {blue}");
+            Assert.True(red > 20_000, $"the last frame (red) is not shown ({red} red pixels)\n{log}");
+            Assert.True(blue < red / 10, $"the first frame (blue) is still shown ({blue} blue pixels)");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void NotebookOutputs_RenderWithRequireJsPresent()
     {
         if (!File.Exists(Chromium))
