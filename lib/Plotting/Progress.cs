@@ -31,7 +31,7 @@ public sealed class ProgressRange<T> : IEnumerable<T>
 
     internal ProgressRange(IEnumerable<T> source, long count, string label)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
         _source = source;
         _count = count;
         _label = label;
@@ -49,6 +49,10 @@ public sealed class ProgressRange<T> : IEnumerable<T>
     /// <inheritdoc/>
     public IEnumerator<T> GetEnumerator()
     {
+        if (_count == 0)
+        {
+            yield break;
+        }
         using var bar = new ProgressBar(_count, _label);
         Bar = bar;
         long done = 0;

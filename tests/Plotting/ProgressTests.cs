@@ -142,6 +142,7 @@ public class ProgressTests
             Assert.Equal(4, range.Bar.Loss);
             Assert.Equal(5, ((ProgressView)updates[^1]).Current);
             Assert.Equal(3, Progress.Over(new[] { "a", "b", "c" }).Count());
+            Assert.Empty(Progress.Range(0));
         }
         finally
         {
