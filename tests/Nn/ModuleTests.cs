@@ -5,7 +5,7 @@ using Diffusion.Tests.Support;
 namespace Diffusion.Tests.Nn;
 
 /// <summary>Module bookkeeping: names, state dicts, modes, dtype/device moves, ownership.</summary>
-[Collection(LiveCountCollection.Name)]
+[Collection(SerialCollection.Name)]
 public class ModuleTests
 {
     /// <summary>A nested module with the same structure as a PyTorch UNet fragment.</summary>

@@ -162,7 +162,7 @@ public class OptimizerTests
 }
 
 /// <summary>A long optimizer loop in flat native memory (runs alone: it reads the process-wide live count).</summary>
-[Collection(Diffusion.Tests.Nn.LiveCountCollection.Name)]
+[Collection(SerialCollection.Name)]
 public class OptimizerMemoryTests
 {
     [Fact]
