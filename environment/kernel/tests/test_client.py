@@ -1,5 +1,8 @@
 """The C# kernel driven by a real Jupyter client (jupyter_client), as a notebook front end drives it."""
+import json
 import os
+import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -9,7 +12,9 @@ import nbformat
 from jupyter_client.manager import start_new_kernel
 from nbclient import NotebookClient
 
-from kernel_support import KERNEL_NAME
+from kernel_support import KERNEL_DIR, KERNEL_NAME
+
+LIB_DLL = os.path.join(KERNEL_DIR, "..", "..", "bin", "Release", "net10.0", "Diffusion.Lib.dll")
 
 TIMEOUT = 60
 
@@ -140,6 +145,19 @@ class KernelClientTests(unittest.TestCase):
                 reply, outputs = self.run_cell("survivor")
                 self.assertEqual(self.result(outputs), "5")
 
+    def test_sigint_interrupts_the_cell(self):
+        self.run_cell("var stillHere = 9;")
+        timer = threading.Timer(1.5, lambda: self.km.signal_kernel(signal.SIGINT))
+        timer.start()
+        try:
+            reply, outputs = self.run_cell("long m = 0;\nwhile (m >= 0) { m++; }", timeout=30)
+        finally:
+            timer.cancel()
+        self.assertEqual(reply["status"], "error")
+        self.assertEqual(reply["ename"], "KeyboardInterrupt")
+        reply, outputs = self.run_cell("stillHere")
+        self.assertEqual(self.result(outputs), "9")
+
 
 def quiet(_msg):
     pass
@@ -161,9 +179,28 @@ class RestartTests(unittest.TestCase):
             kc.stop_channels()
             km.shutdown_kernel(now=True)
 
+    def test_ipc_transport(self):
+        from jupyter_client.manager import KernelManager
+
+        with tempfile.TemporaryDirectory() as folder:
+            km = KernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=os.path.join(folder, "k"))
+            km.start_kernel()
+            kc = km.client()
+            kc.start_channels()
+            try:
+                kc.wait_for_ready(timeout=TIMEOUT)
+                outputs = []
+                reply = kc.execute_interactive("20 + 22", timeout=TIMEOUT, output_hook=outputs.append)
+                self.assertEqual(reply["content"]["status"], "ok")
+                results = [m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"]
+                self.assertEqual(results, ["42"])
+            finally:
+                kc.stop_channels()
+                km.shutdown_kernel(now=True)
+
 
 class NotebookTests(unittest.TestCase):
-    def test_notebook_runs_with_nbclient_and_references_relative_dll(self):
+    def test_notebook_runs_in_its_folder_with_nbclient(self):
         with tempfile.TemporaryDirectory() as folder:
             nb = nbformat.v4.new_notebook()
             nb.cells = [
@@ -176,6 +213,42 @@ class NotebookTests(unittest.TestCase):
             client.execute()
             self.assertIn(os.path.realpath(folder), nb.cells[1].outputs[0]["data"]["text/plain"])
             self.assertEqual(nb.cells[2].outputs[0]["text"], "π ≈ 3.14159\n")
+
+    @unittest.skipUnless(os.path.exists(LIB_DLL), "Diffusion.Lib.dll is not built")
+    def test_library_bridge_after_relative_reference(self):
+        with tempfile.TemporaryDirectory() as folder:
+            shutil.copy(LIB_DLL, folder)
+            nb = nbformat.v4.new_notebook()
+            nb.cells = [
+                nbformat.v4.new_code_cell('#r "Diffusion.Lib.dll"'),
+                nbformat.v4.new_code_cell("Diffusion.Hosting.NotebookHost.IsNotebook"),
+                nbformat.v4.new_code_cell(
+                    'var update = Diffusion.Hosting.NotebookHost.Display!("first");\nupdate("second");'),
+                nbformat.v4.new_code_cell("Diffusion.Hosting.NotebookHost.Cancellation == Cancellation"),
+            ]
+            client = NotebookClient(nb, timeout=TIMEOUT, kernel_name=KERNEL_NAME,
+                                    resources={"metadata": {"path": folder}})
+            client.execute()
+            self.assertEqual(nb.cells[1].outputs[0]["data"]["text/plain"], "True")
+            # nbclient applies update_display_data to the output it replaces.
+            self.assertEqual(nb.cells[2].outputs[0]["data"]["text/plain"], "second")
+            self.assertEqual(nb.cells[3].outputs[0]["data"]["text/plain"], "True")
+
+
+class InstalledKernelspecTests(unittest.TestCase):
+    def test_installed_spec_runs_this_kernel(self):
+        from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+        try:
+            spec = KernelSpecManager().get_kernel_spec(".net-csharp")
+        except NoSuchKernel:
+            self.skipTest("the kernelspec .net-csharp is not installed (run environment/setup.sh)")
+        if not any(a.endswith("Diffusion.Kernel.dll") for a in spec.argv):
+            self.skipTest("another kernel is installed as .net-csharp: " + json.dumps(spec.argv))
+        self.assertEqual(spec.display_name, ".NET (C#)")
+        self.assertEqual(spec.language, "C#")
+        self.assertEqual(spec.interrupt_mode, "message")
+        self.assertEqual(spec.argv[-1], "{connection_file}")
 
 
 if __name__ == "__main__":
