@@ -137,26 +137,62 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
                 _log.WriteLine($"kernel: dropped a message on {(control ? "control" : "shell")}: {e.Message}");
                 continue;
             }
-            _iopub.Status("busy", request);
+            if (HandleWithStatus(socket, request) && !control)
+            {
+                AbortQueuedExecutions(socket);
+            }
+        }
+    }
+
+    /// <summary>Handles one request between status busy and idle; true when a cell failed with stop_on_error.</summary>
+    private bool HandleWithStatus(ZmqSocket socket, JupyterMessage request)
+    {
+        _iopub.Status("busy", request);
+        try
+        {
+            return Handle(socket, request);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _log.WriteLine($"kernel: {request.MsgType} failed: {e}");
+            return false;
+        }
+        finally
+        {
+            _iopub.Status("idle", request);
+        }
+    }
+
+    /// <summary>After a failed cell (stop_on_error), answers the execute requests already queued with "aborted", as ipykernel does.</summary>
+    private void AbortQueuedExecutions(ZmqSocket socket)
+    {
+        while (socket.TryReceiveMultipart() is { } frames)
+        {
+            JupyterMessage request;
             try
             {
-                Handle(socket, request);
+                request = WireFormat.Decode(frames, _signer);
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
+            catch (Exception e) when (e is ProtocolException or InvalidSignatureException)
             {
-                _log.WriteLine($"kernel: {request.MsgType} failed: {e}");
+                _log.WriteLine($"kernel: dropped a message on shell: {e.Message}");
+                continue;
             }
-            finally
+            if (request.MsgType != "execute_request")
             {
-                _iopub.Status("idle", request);
+                HandleWithStatus(socket, request);
+                continue;
             }
+            _iopub.Status("busy", request);
+            Reply(socket, request, "execute_reply", new JsonObject { ["status"] = "aborted", ["execution_count"] = _executionCount });
+            _iopub.Status("idle", request);
         }
     }
 
     private void Reply(ZmqSocket socket, JupyterMessage request, string msgType, JsonObject content) =>
         socket.SendMultipart(WireFormat.Encode(JupyterMessage.Create(msgType, content, request, _session), _signer));
 
-    private void Handle(ZmqSocket socket, JupyterMessage request)
+    private bool Handle(ZmqSocket socket, JupyterMessage request)
     {
         var content = request.Content;
         switch (request.MsgType)
@@ -165,8 +201,7 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
                 Reply(socket, request, "kernel_info_reply", KernelInfo());
                 break;
             case "execute_request":
-                Execute(socket, request);
-                break;
+                return !Execute(socket, request) && Flag(content, "stop_on_error", true);
             case "is_complete_request":
             {
                 var (status, indent) = CodeAssist.IsComplete(Text(content, "code"));
@@ -227,6 +262,7 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
                 _log.WriteLine($"kernel: unsupported request {request.MsgType}");
                 break;
         }
+        return false;
     }
 
     private static string Text(JsonObject content, string name) => content[name]?.GetValue<string>() ?? "";
@@ -259,7 +295,8 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
         ["debugger"] = false,
     };
 
-    private void Execute(ZmqSocket socket, JupyterMessage request)
+    /// <summary>Runs a cell and replies; false when it failed.</summary>
+    private bool Execute(ZmqSocket socket, JupyterMessage request)
     {
         var code = Text(request.Content, "code");
         var silent = Flag(request.Content, "silent", false);
@@ -311,12 +348,13 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
                 ["evalue"] = error.Value,
                 ["traceback"] = traceback.DeepClone(),
             });
-            return;
+            return false;
         }
         Reply(socket, request, "execute_reply", new JsonObject
         {
             ["status"] = "ok", ["execution_count"] = count, ["user_expressions"] = new JsonObject(), ["payload"] = new JsonArray(),
         });
+        return true;
     }
 
     private CellResult RunCell(string code, CancellationToken token)

@@ -16,6 +16,7 @@ internal static partial class LibZmq
     internal const int Sndhwm = 23;
     internal const int RouterHandover = 56;
 
+    internal const int DontWait = 1;
     internal const int SndMore = 2;
 
     internal const int Eintr = 4;

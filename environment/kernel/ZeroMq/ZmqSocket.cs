@@ -115,7 +115,12 @@ internal sealed unsafe class ZmqSocket : IDisposable
     }
 
     /// <summary>Blocks until a whole multipart message arrives. Retries on EINTR (signals).</summary>
-    public List<byte[]> ReceiveMultipart()
+    public List<byte[]> ReceiveMultipart() => Receive(wait: true)!;
+
+    /// <summary>Receives a message already queued, or returns null at once when there is none.</summary>
+    public List<byte[]>? TryReceiveMultipart() => Receive(wait: false);
+
+    private List<byte[]>? Receive(bool wait)
     {
         var frames = new List<byte[]>();
         var msg = stackalloc byte[LibZmq.MsgSize + 8];
@@ -124,9 +129,16 @@ internal sealed unsafe class ZmqSocket : IDisposable
         {
             LibZmq.MsgInit(aligned);
             int rc;
-            while ((rc = LibZmq.MsgRecv(aligned, _handle, 0)) < 0)
+            var flags = wait || frames.Count > 0 ? 0 : LibZmq.DontWait;
+            while ((rc = LibZmq.MsgRecv(aligned, _handle, flags)) < 0)
             {
-                if (LibZmq.Errno() != LibZmq.Eintr)
+                var errno = LibZmq.Errno();
+                if (errno == LibZmq.Eagain && flags == LibZmq.DontWait)
+                {
+                    LibZmq.MsgClose(aligned);
+                    return null;
+                }
+                if (errno != LibZmq.Eintr)
                 {
                     LibZmq.MsgClose(aligned);
                     throw new ZmqException("zmq_msg_recv");

@@ -145,6 +145,18 @@ class KernelClientTests(unittest.TestCase):
                 reply, outputs = self.run_cell("survivor")
                 self.assertEqual(self.result(outputs), "5")
 
+    def test_error_aborts_queued_cells_like_run_all(self):
+        first = self.kc.execute('System.Threading.Thread.Sleep(300); throw new Exception("stop here");')
+        second = self.kc.execute("var notRun = 1;")
+        third = self.kc.execute("2 + 2", stop_on_error=False)
+        replies = {}
+        while len(replies) < 3:
+            msg = self.kc.get_shell_msg(timeout=TIMEOUT)
+            replies[msg["parent_header"]["msg_id"]] = msg["content"]["status"]
+        self.assertEqual([replies[first], replies[second], replies[third]], ["error", "aborted", "aborted"])
+        reply, outputs = self.run_cell("1 + 2")
+        self.assertEqual(self.result(outputs), "3")
+
     def test_sigint_interrupts_the_cell(self):
         self.run_cell("var stillHere = 9;")
         timer = threading.Timer(1.5, lambda: self.km.signal_kernel(signal.SIGINT))
@@ -163,7 +175,7 @@ def quiet(_msg):
     pass
 
 
-class RestartTests(unittest.TestCase):
+class FreshKernelTests(unittest.TestCase):
     def test_restart_clears_state(self):
         km, kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=TIMEOUT)
         try:
