@@ -137,25 +137,27 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
                 _log.WriteLine($"kernel: dropped a message on {(control ? "control" : "shell")}: {e.Message}");
                 continue;
             }
-            if (HandleWithStatus(socket, request) && !control)
-            {
-                AbortQueuedExecutions(socket);
-            }
+            HandleWithStatus(socket, request, abortAfterError: !control);
         }
     }
 
-    /// <summary>Handles one request between status busy and idle; true when a cell failed with stop_on_error.</summary>
-    private bool HandleWithStatus(ZmqSocket socket, JupyterMessage request)
+    /// <summary>
+    /// Handles one request between status busy and idle. When a cell failed with stop_on_error, the execute
+    /// requests already queued are aborted before idle is published (so a client's next request is not).
+    /// </summary>
+    private void HandleWithStatus(ZmqSocket socket, JupyterMessage request, bool abortAfterError)
     {
         _iopub.Status("busy", request);
         try
         {
-            return Handle(socket, request);
+            if (Handle(socket, request) && abortAfterError)
+            {
+                AbortQueuedExecutions(socket);
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             _log.WriteLine($"kernel: {request.MsgType} failed: {e}");
-            return false;
         }
         finally
         {
@@ -180,7 +182,7 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
             }
             if (request.MsgType != "execute_request")
             {
-                HandleWithStatus(socket, request);
+                HandleWithStatus(socket, request, abortAfterError: false);
                 continue;
             }
             _iopub.Status("busy", request);

@@ -38,7 +38,7 @@ internal sealed class HostBridge
         }
     }
 
-    /// <summary>Sets the cancellation token of the cell about to run on every connected host.</summary>
+    /// <summary>Before a cell: sets Display and the cell's cancellation token on every connected host.</summary>
     public void BeginCell(CancellationToken token)
     {
         lock (_lock)
@@ -46,6 +46,7 @@ internal sealed class HostBridge
             _token = token;
             foreach (var host in _hosts)
             {
+                Set(host, "Display", _display);
                 Set(host, "Cancellation", token);
             }
         }

@@ -224,7 +224,10 @@ internal sealed class ScriptHost
             {
                 continue;
             }
-            yield return $"   at {typeName}.{method.Name}";
+            var file = frame.GetFileName();
+            yield return file is null
+                ? $"   at {typeName}.{method.Name}"
+                : $"   at {typeName}.{method.Name} in {Path.GetFileName(file)}:line {frame.GetFileLineNumber()}";
         }
     }
 

@@ -146,14 +146,14 @@ class KernelClientTests(unittest.TestCase):
                 self.assertEqual(self.result(outputs), "5")
 
     def test_error_aborts_queued_cells_like_run_all(self):
-        first = self.kc.execute('System.Threading.Thread.Sleep(300); throw new Exception("stop here");')
+        first = self.kc.execute('System.Threading.Thread.Sleep(1000); throw new Exception("stop here");')
         second = self.kc.execute("var notRun = 1;")
         third = self.kc.execute("2 + 2", stop_on_error=False)
         replies = {}
         while len(replies) < 3:
             msg = self.kc.get_shell_msg(timeout=TIMEOUT)
             replies[msg["parent_header"]["msg_id"]] = msg["content"]["status"]
-        self.assertEqual([replies[first], replies[second], replies[third]], ["error", "aborted", "aborted"])
+        self.assertEqual([replies[first], replies[second], replies[third]], ["error", "aborted", "aborted"], replies)
         reply, outputs = self.run_cell("1 + 2")
         self.assertEqual(self.result(outputs), "3")
 
