@@ -4,6 +4,7 @@ By default the tests run the kernel built in this checkout through a temporary k
 this build even when another kernel is installed as `.net-csharp`). Set DIFFUSION_KERNEL_NAME=.net-csharp
 to test the installed kernelspec instead.
 """
+import atexit
 import json
 import os
 import shutil
@@ -22,6 +23,7 @@ def kernel_name():
     if not os.path.exists(DLL):
         raise RuntimeError(f"the kernel is not built: {DLL} (run environment/setup.sh)")
     root = tempfile.mkdtemp(prefix="diffusion-kernelspec-")
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
     spec_dir = os.path.join(root, "kernels", TEST_KERNEL_NAME)
     os.makedirs(spec_dir)
     with open(os.path.join(KERNEL_DIR, "kernel.json"), encoding="utf-8") as f:
