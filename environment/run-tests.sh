@@ -5,3 +5,5 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/environment/setup.sh"
 cd "$root"
 dotnet test Diffusion.slnx -c Release --no-build -nologo
+# The Jupyter kernel, driven by real Jupyter clients (jupyter_kernel_test, jupyter_client, nbclient).
+/usr/bin/python3 -m unittest discover -s environment/kernel/tests -v

@@ -64,3 +64,13 @@ if ! out=$(cd "$root" && dotnet build Diffusion.slnx -c Release -nologo -v q 2>&
   echo "setup: the build failed (see above)" >&2
   exit 1
 fi
+
+# --- Jupyter kernel (environment/kernel) -------------------------------------------------------------
+# Installs the course's C# kernel as the kernelspec '.net-csharp' (".NET (C#)"), running the dll built above.
+# Idempotent; a different kernel already installed under that name is left alone with a warning.
+kernel_dll="$root/environment/kernel/bin/Release/net10.0/Diffusion.Kernel.dll"
+if [ ! -f "$kernel_dll" ]; then
+  echo "setup: the kernel was not built: $kernel_dll" >&2; exit 1
+fi
+/usr/bin/python3 "$root/environment/kernel/install_kernelspec.py" "$kernel_dll" "$(command -v dotnet)"
+# --- end Jupyter kernel -------------------------------------------------------------------------------

@@ -1,0 +1,22 @@
+using Diffusion.Kernel.Display;
+
+namespace Diffusion.Kernel.Execution;
+
+/// <summary>The globals every cell sees: <c>display(x)</c> and <c>Cancellation</c>.</summary>
+public sealed class KernelGlobals
+{
+    private readonly IDisplaySink _sink;
+
+    internal KernelGlobals(IDisplaySink sink)
+    {
+        _sink = sink;
+    }
+
+    /// <summary>Cancelled when the user interrupts the running cell.</summary>
+    public CancellationToken Cancellation => Interrupt.Token;
+
+    /// <summary>Shows <paramref name="value"/> below the cell; the handle's Update replaces it.</summary>
+#pragma warning disable IDE1006 // lower case, as Jupyter users know it from Python
+    public DisplayHandle display(object? value) => DisplayHandle.Show(_sink, value);
+#pragma warning restore IDE1006
+}

@@ -1,0 +1,48 @@
+"""The Jupyter project's conformance suite (jupyter_kernel_test) against the course's C# kernel."""
+import unittest
+
+import jupyter_kernel_test
+
+from kernel_support import KERNEL_NAME
+
+
+class CSharpKernelTests(jupyter_kernel_test.KernelTests):
+    kernel_name = KERNEL_NAME
+    language_name = "C#"
+    file_extension = ".cs"
+
+    code_hello_world = 'Console.WriteLine("hello, world");'
+    code_stderr = 'Console.Error.WriteLine("oops");'
+    code_generate_error = 'throw new InvalidOperationException("boom");'
+
+    code_execute_result = [
+        {"code": "6 * 7", "result": "42"},
+        {"code": '"abc" + "def"', "result": "abcdef"},
+        {"code": "var xs = new[] { 1, 2, 3 };\nxs.Sum()", "result": "6"},
+        {"code": "new List<int> { 1, 2, 3 }", "result": "List<int>(3) { 1, 2, 3 }"},
+    ]
+
+    code_display_data = [
+        {"code": 'display("shown");', "mime": "text/plain"},
+        {
+            "code": "class Html { public IReadOnlyDictionary<string, string> ToMimeBundle() => "
+            'new Dictionary<string, string> { ["text/html"] = "<b>hi</b>" }; }\ndisplay(new Html());',
+            "mime": "text/html",
+        },
+    ]
+
+    complete_code_samples = ["1 + 1", "var x = 3;", "if (true) { }", "class A { }", ""]
+    incomplete_code_samples = ["if (true) {", "class A {", "var s = \"\"\"\nabc", "Foo(1,"]
+    invalid_code_samples = ["var = ;", "int 3x = 1;"]
+
+    completion_samples = [
+        {"text": "var completionList = new List<int>();\ncompletionList.Capa", "matches": {"Capacity"}},
+        {"text": "Console.WriteL", "matches": {"WriteLine"}},
+        {"text": "Math.Sq", "matches": {"Sqrt"}},
+    ]
+
+    code_inspect_sample = "Math.Sqrt"
+
+
+if __name__ == "__main__":
+    unittest.main()
