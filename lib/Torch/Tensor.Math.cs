@@ -50,6 +50,27 @@ public sealed partial class Tensor
     /// <summary>Matrix product with PyTorch's broadcasting rules (<c>torch.matmul</c>).</summary>
     public Tensor MatMul(Tensor other) => Wrap(NativeMethods.dt_matmul(Handle, other.Handle, out var r), r, "matmul", this, other);
 
+    /// <summary>The product of two matrices, [n, k]·[k, m] → [n, m] (no broadcasting).</summary>
+    public Tensor Mm(Tensor other) => Wrap(NativeMethods.dt_mm(Handle, other.Handle, out var r), r, "mm", this, other);
+
+    /// <summary>Batched matrix product, [b, n, k]·[b, k, m] → [b, n, m].</summary>
+    public Tensor Bmm(Tensor other) => Wrap(NativeMethods.dt_bmm(Handle, other.Handle, out var r), r, "bmm", this, other);
+
+    /// <summary>The outer product of two vectors: out[i, j] = x[i]·y[j].</summary>
+    public Tensor Outer(Tensor other) => Wrap(NativeMethods.dt_outer(Handle, other.Handle, out var r), r, "outer", this, other);
+
+    /// <summary>The inner product of two vectors (a 0-dimensional tensor).</summary>
+    public Tensor Dot(Tensor other) => Wrap(NativeMethods.dt_dot(Handle, other.Handle, out var r), r, "dot", this, other);
+
+    /// <summary>The sum of the diagonal of a matrix.</summary>
+    public Tensor Trace() => Wrap(NativeMethods.dt_trace(Handle, out var r), r, "trace", this);
+
+    /// <summary>The lower triangle of a matrix (or batch), zeros above the diagonal.</summary>
+    public Tensor Tril() => Wrap(NativeMethods.dt_tril(Handle, out var r), r, "tril", this);
+
+    /// <summary>The upper triangle of a matrix (or batch), zeros below the diagonal.</summary>
+    public Tensor Triu() => Wrap(NativeMethods.dt_triu(Handle, out var r), r, "triu", this);
+
     /// <summary>The same elements with a new shape; one size may be -1 (inferred).</summary>
     public unsafe Tensor Reshape(params long[] shape)
     {

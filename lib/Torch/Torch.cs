@@ -43,13 +43,27 @@ public static partial class Torch
         }
     }
 
-    /// <summary>Samples of N(0, 1).</summary>
-    public static unsafe Tensor Randn(ReadOnlySpan<long> shape, DType dtype = DType.Float32, Device? device = null)
+    /// <summary>Samples of N(0, 1), from <paramref name="generator"/> when given, else from the global generator.</summary>
+    public static unsafe Tensor Randn(ReadOnlySpan<long> shape, DType dtype = DType.Float32, Device? device = null, Generator? generator = null)
     {
         var d = device ?? Device.Cpu;
         fixed (long* p = shape)
         {
-            return Tensor.Wrap(NativeMethods.dt_randn(p, shape.Length, (int)dtype, (int)d.Type, d.Index, out var r), r, "randn");
+            int rc = NativeMethods.dt_randn_gen(p, shape.Length, (int)dtype, (int)d.Type, d.Index, Generator.Raw(generator), out var r);
+            GC.KeepAlive(generator);
+            return Tensor.Wrap(rc, r, "randn");
+        }
+    }
+
+    /// <summary>Einstein summation over <paramref name="operands"/>, e.g. <c>Torch.Einsum("bij,bjk->bik", a, b)</c>.</summary>
+    public static unsafe Tensor Einsum(string equation, params Tensor[] operands)
+    {
+        var raw = RawHandles(operands);
+        fixed (IntPtr* p = raw)
+        {
+            int rc = NativeMethods.dt_einsum(equation, p, raw.Length, out var r);
+            GC.KeepAlive(operands);
+            return rc == 0 ? Tensor.Wrap(rc, r, "einsum") : throw ListError("einsum '" + equation + "'", operands);
         }
     }
 

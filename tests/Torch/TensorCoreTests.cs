@@ -2,6 +2,7 @@ using Diffusion.Tensors;
 
 namespace Diffusion.Tests.Tensors;
 
+[Collection(SerialCollectionTests.Name)]
 public class TensorCoreTests
 {
     [Fact]

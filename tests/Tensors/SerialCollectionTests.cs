@@ -1,0 +1,12 @@
+namespace Diffusion.Tests.Tensors;
+
+/// <summary>
+/// Tests that read process-wide state (<c>Tensor.LiveCount</c>, the global generator) join this collection: xunit
+/// runs it alone, after the parallel tests, so no other test creates tensors or draws numbers meanwhile.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public class SerialCollectionTests
+{
+    /// <summary>The collection's name for <c>[Collection(...)]</c>.</summary>
+    public const string Name = "Serial (process-wide state)";
+}
