@@ -14,7 +14,7 @@ public enum BetaSchedule
 }
 
 /// <summary>Generates β_1 … β_T for each <see cref="BetaSchedule"/>, in float64.</summary>
-public static class Betas
+public static class BetaSchedules
 {
     /// <summary>β_t = β_1 + (t − 1)(β_T − β_1)/(T − 1).</summary>
     public static double[] Linear(int steps, double betaStart = 1e-4, double betaEnd = 0.02)

@@ -67,16 +67,16 @@ public sealed class NoiseSchedule
     }
 
     /// <summary>A schedule of <paramref name="kind"/> with T = <paramref name="steps"/> and its usual defaults.</summary>
-    public static NoiseSchedule Create(BetaSchedule kind, int steps = 1000) => new(Betas.For(kind, steps));
+    public static NoiseSchedule Create(BetaSchedule kind, int steps = 1000) => new(BetaSchedules.For(kind, steps));
 
     /// <summary>DDPM's linear schedule, β from <paramref name="betaStart"/> to <paramref name="betaEnd"/>.</summary>
-    public static NoiseSchedule Linear(int steps = 1000, double betaStart = 1e-4, double betaEnd = 0.02) => new(Betas.Linear(steps, betaStart, betaEnd));
+    public static NoiseSchedule Linear(int steps = 1000, double betaStart = 1e-4, double betaEnd = 0.02) => new(BetaSchedules.Linear(steps, betaStart, betaEnd));
 
     /// <summary>The cosine schedule of Nichol and Dhariwal (2021).</summary>
-    public static NoiseSchedule Cosine(int steps = 1000, double s = 0.008) => new(Betas.Cosine(steps, s));
+    public static NoiseSchedule Cosine(int steps = 1000, double s = 0.008) => new(BetaSchedules.Cosine(steps, s));
 
     /// <summary>The quadratic ("scaled linear") schedule.</summary>
-    public static NoiseSchedule Quadratic(int steps = 1000, double betaStart = 1e-4, double betaEnd = 0.02) => new(Betas.Quadratic(steps, betaStart, betaEnd));
+    public static NoiseSchedule Quadratic(int steps = 1000, double betaStart = 1e-4, double betaEnd = 0.02) => new(BetaSchedules.Quadratic(steps, betaStart, betaEnd));
 
     /// <summary>T, the number of steps.</summary>
     public int T => Betas.Length;

@@ -22,6 +22,7 @@ public static class KernelDensityScore
         var result = new double[queries.Length];
         var logw = new double[nd];
         double inv2s2 = 1 / (2 * sigma * sigma);
+        var mean = new double[dim];
         for (int q = 0; q < nq; q++)
         {
             double max = double.NegativeInfinity;
@@ -37,7 +38,7 @@ public static class KernelDensityScore
                 max = Math.Max(max, logw[i]);
             }
             double total = 0;
-            Span<double> mean = stackalloc double[dim];
+            Array.Clear(mean);
             for (int i = 0; i < nd; i++)
             {
                 double w = Math.Exp(logw[i] - max);

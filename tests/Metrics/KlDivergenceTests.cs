@@ -28,8 +28,8 @@ public class KlDivergenceTests
             samples[i] = mean + std * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
         }
         double exact = KlDivergence.ToStandardNormal(mean, std * std);
-        // Gaussian fit: error from the sample moments only (~1e-3 at this size).
-        Assert.Equal(exact, KlDivergence.GaussianFitToStandardNormal(samples), 2);
+        // Gaussian fit: error from the sample moments only; the variance's standard error is σ²√(2/n) ≈ 0.009 for σ = 2.
+        Assert.InRange(KlDivergence.GaussianFitToStandardNormal(samples) - exact, -0.02, 0.02);
         // Histogram with bins of 0.05: discretisation and the positive bias of the plug-in estimator stay below 0.01 nats.
         Assert.InRange(KlDivergence.HistogramToStandardNormal(samples, 0.05) - exact, -0.01, 0.01);
     }
