@@ -1,10 +1,11 @@
+using Diffusion.Tests.Support;
 using Diffusion.Tensors;
 using Diffusion.Tests.Tensors;
 
 namespace Diffusion.Tests.NnFunctional;
 
 /// <summary>Functional ops and autograd in a scope leave no native tensors behind.</summary>
-[Collection(SerialCollectionTests.Name)]
+[Collection(SerialCollection.Name)]
 public class NativeMemoryTests
 {
     [Fact]

@@ -1,9 +1,10 @@
+using Diffusion.Tests.Support;
 using Diffusion.Tensors;
 
 namespace Diffusion.Tests.Tensors;
 
 /// <summary>Bad inputs raise TorchException (never crash the process); op loops inside scopes leak nothing.</summary>
-[Collection(SerialCollectionTests.Name)]
+[Collection(SerialCollection.Name)]
 public class ErrorAndLeakTests
 {
     [Fact]

@@ -4,7 +4,7 @@ using Diffusion.Tests.Support;
 namespace Diffusion.Tests.Tensors;
 
 /// <summary>A seeded Generator reproduces torch.Generator().manual_seed(seed) on the CPU (exact for float64, 1e-7 for float32).</summary>
-[Collection(SerialCollectionTests.Name)]
+[Collection(SerialCollection.Name)]
 public class GeneratorTests
 {
     private static readonly Fixture F = Fixture.Load("ops.json");

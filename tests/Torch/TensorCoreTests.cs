@@ -1,8 +1,9 @@
+using Diffusion.Tests.Support;
 using Diffusion.Tensors;
 
 namespace Diffusion.Tests.Tensors;
 
-[Collection(SerialCollectionTests.Name)]
+[Collection(SerialCollection.Name)]
 public class TensorCoreTests
 {
     [Fact]

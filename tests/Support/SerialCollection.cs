@@ -1,11 +1,11 @@
-namespace Diffusion.Tests.Tensors;
+namespace Diffusion.Tests.Support;
 
 /// <summary>
 /// Tests that read process-wide state (<c>Tensor.LiveCount</c>, the global generator) join this collection: xunit
 /// runs it alone, after the parallel tests, so no other test creates tensors or draws numbers meanwhile.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public class SerialCollectionTests
+public sealed class SerialCollection
 {
     /// <summary>The collection's name for <c>[Collection(...)]</c>.</summary>
     public const string Name = "Serial (process-wide state)";
