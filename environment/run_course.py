@@ -1,0 +1,73 @@
+"""Executes the course notebooks in order in a real Jupyter client (nbclient) and exports each to HTML.
+
+Usage: /usr/bin/python3 environment/run_course.py [--profile fast|full] [--out DIR] [--timeout SECONDS] [NOTEBOOK ...]
+
+Each notebook runs top to bottom on the `.net-csharp` kernel with DIFFUSION_PROFILE set, from the notebooks/
+folder (so relative paths resolve as in Jupyter). The executed notebook and its HTML export are written to
+the output folder. Exits non-zero when any cell fails, naming the notebook and the cell.
+"""
+import argparse
+import os
+import pathlib
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+from nbconvert import HTMLExporter
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def run(path, out_dir, profile, timeout):
+    nb = nbformat.read(path, as_version=4)
+    os.environ["DIFFUSION_PROFILE"] = profile
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name=".net-csharp",
+        resources={"metadata": {"path": str(path.parent)}},
+        allow_errors=False,
+    )
+    started = time.time()
+    error = None
+    try:
+        client.execute()
+    except CellExecutionError as e:
+        error = e
+    seconds = time.time() - started
+    out_dir.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, out_dir / path.name)
+    html, _ = HTMLExporter().from_notebook_node(nb)
+    (out_dir / (path.stem + ".html")).write_text(html, encoding="utf-8")
+    return seconds, error
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--profile", choices=["fast", "full"], default=os.environ.get("DIFFUSION_PROFILE", "full"))
+    parser.add_argument("--out", default=str(ROOT / "out" / "course"))
+    parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
+    parser.add_argument("notebooks", nargs="*")
+    args = parser.parse_args()
+
+    paths = [pathlib.Path(p).resolve() for p in args.notebooks] or sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+    if not paths:
+        print("run_course: no notebooks found in notebooks/", file=sys.stderr)
+        return 1
+    failures = 0
+    for path in paths:
+        print(f"run_course: {path.name} ({args.profile}) ...", flush=True)
+        seconds, error = run(path, pathlib.Path(args.out), args.profile, args.timeout)
+        if error is None:
+            print(f"run_course: {path.name} ok in {seconds:.1f} s", flush=True)
+        else:
+            failures += 1
+            print(f"run_course: {path.name} FAILED after {seconds:.1f} s:\n{error}", file=sys.stderr, flush=True)
+    print(f"run_course: {len(paths) - failures} notebooks passed, {failures} failed; outputs in {args.out}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

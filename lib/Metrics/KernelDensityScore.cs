@@ -1,0 +1,58 @@
+namespace Diffusion.Metrics;
+
+/// <summary>
+/// The exact score of a data set noised by N(0, σ²I): for p_σ(x) = (1/N) Σ_i N(x; x_i, σ²I),
+/// ∇ log p_σ(x) = Σ_i w_i(x) (x_i − x)/σ² with w_i(x) = softmax_i(−‖x − x_i‖²/(2σ²)).
+/// With many data points it is the ground truth a denoising-score-matching network should learn.
+/// </summary>
+public static class KernelDensityScore
+{
+    /// <summary>The score at each query point (interleaved, dimension <paramref name="dim"/>), in float64.</summary>
+    public static double[] Score(ReadOnlySpan<float> queries, ReadOnlySpan<float> data, double sigma, int dim = 2)
+    {
+        if (!(sigma > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "σ must be positive");
+        }
+        if (queries.Length % dim != 0 || data.Length % dim != 0 || data.Length == 0)
+        {
+            throw new ArgumentException($"queries and data must hold whole points of dimension {dim}");
+        }
+        int nq = queries.Length / dim, nd = data.Length / dim;
+        var result = new double[queries.Length];
+        var logw = new double[nd];
+        double inv2s2 = 1 / (2 * sigma * sigma);
+        var mean = new double[dim];
+        for (int q = 0; q < nq; q++)
+        {
+            double max = double.NegativeInfinity;
+            for (int i = 0; i < nd; i++)
+            {
+                double d2 = 0;
+                for (int k = 0; k < dim; k++)
+                {
+                    double d = queries[q * dim + k] - (double)data[i * dim + k];
+                    d2 += d * d;
+                }
+                logw[i] = -d2 * inv2s2;
+                max = Math.Max(max, logw[i]);
+            }
+            double total = 0;
+            Array.Clear(mean);
+            for (int i = 0; i < nd; i++)
+            {
+                double w = Math.Exp(logw[i] - max);
+                total += w;
+                for (int k = 0; k < dim; k++)
+                {
+                    mean[k] += w * data[i * dim + k];
+                }
+            }
+            for (int k = 0; k < dim; k++)
+            {
+                result[q * dim + k] = (mean[k] / total - queries[q * dim + k]) / (sigma * sigma);
+            }
+        }
+        return result;
+    }
+}
