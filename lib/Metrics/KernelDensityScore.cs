@@ -55,4 +55,46 @@ public static class KernelDensityScore
         }
         return result;
     }
+
+    /// <summary>
+    /// log p_σ(x) = log((1/N) Σ_i N(x; x_i, σ²I)) at each query point (log-sum-exp, so far-away points do not underflow).
+    /// </summary>
+    public static double[] LogDensity(ReadOnlySpan<float> queries, ReadOnlySpan<float> data, double sigma, int dim = 2)
+    {
+        if (!(sigma > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "σ must be positive");
+        }
+        if (queries.Length % dim != 0 || data.Length % dim != 0 || data.Length == 0)
+        {
+            throw new ArgumentException($"queries and data must hold whole points of dimension {dim}");
+        }
+        int nq = queries.Length / dim, nd = data.Length / dim;
+        var result = new double[nq];
+        var logk = new double[nd];
+        double inv2s2 = 1 / (2 * sigma * sigma);
+        double logNorm = -0.5 * dim * Math.Log(2 * Math.PI * sigma * sigma) - Math.Log(nd);
+        for (int q = 0; q < nq; q++)
+        {
+            double max = double.NegativeInfinity;
+            for (int i = 0; i < nd; i++)
+            {
+                double d2 = 0;
+                for (int k = 0; k < dim; k++)
+                {
+                    double d = queries[q * dim + k] - (double)data[i * dim + k];
+                    d2 += d * d;
+                }
+                logk[i] = -d2 * inv2s2;
+                max = Math.Max(max, logk[i]);
+            }
+            double total = 0;
+            for (int i = 0; i < nd; i++)
+            {
+                total += Math.Exp(logk[i] - max);
+            }
+            result[q] = logNorm + max + Math.Log(total);
+        }
+        return result;
+    }
 }

@@ -52,8 +52,9 @@ public sealed class DenoisingScoreMatching
     }
 
     /// <summary>
-    /// Trains <paramref name="model"/> with Adam on minibatches drawn (with replacement) from <paramref name="data"/> [N, d];
-    /// returns the loss of every step. Observes <see cref="NotebookHost.Cancellation"/> and shows progress.
+    /// Trains <paramref name="model"/> with Adam on minibatches drawn (with replacement) from <paramref name="data"/> [N, d],
+    /// the learning rate decayed along a half cosine, lr_k = lr · ½(1 + cos(π k/K)); returns the loss of every step.
+    /// Observes <see cref="NotebookHost.Cancellation"/> and shows progress.
     /// </summary>
     public double[] Train(Module<Tensor, Tensor, Tensor> model, Tensor data, int steps, int batchSize = 512, double learningRate = 1e-3, ulong seed = 0)
     {
@@ -70,6 +71,7 @@ public sealed class DenoisingScoreMatching
             var index = Torch.Randint(0, n, [batchSize], generator: generator);
             var batch = data.IndexSelect(0, index);
             var loss = Loss((x, sigma) => model.Forward(x, sigma), batch, generator);
+            optimizer.LearningRate = learningRate * 0.5 * (1 + Math.Cos(Math.PI * step / steps));
             optimizer.ZeroGrad();
             loss.Backward();
             optimizer.Step();
