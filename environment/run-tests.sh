@@ -1,9 +1,22 @@
 #!/usr/bin/env bash
-# The test command: sets up the machine (environment/setup.sh), then runs every test suite.
-set -euo pipefail
+# The test command: sets up the machine (environment/setup.sh), then runs every suite and prints one closing line
+# 'N passed, N failed, N skipped':
+#   1. the xunit suite (library, kernel wire format);
+#   2. the kernel under real Jupyter clients (jupyter_kernel_test conformance, jupyter_client, nbclient);
+#   3. the notebooks: in sync with notebooks/src, and executed top to bottom (fast profile) with their checks.
+set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$root/environment/setup.sh"
+"$root/environment/setup.sh" || exit 1
 cd "$root"
-dotnet test Diffusion.slnx -c Release --no-build -nologo
-# The Jupyter kernel, driven by real Jupyter clients (jupyter_kernel_test, jupyter_client, nbclient).
-/usr/bin/python3 -m unittest discover -s environment/kernel/tests -v
+logs="$(mktemp -d)"
+trap 'rm -rf "$logs"' EXIT
+
+dotnet test Diffusion.slnx -c Release --no-build -nologo 2>&1 | tee "$logs/dotnet.txt"
+/usr/bin/python3 -m unittest discover -s environment/kernel/tests -v 2>&1 | tee "$logs/unittest.txt"
+sync_ok=0
+/usr/bin/python3 environment/notebooks.py --check || sync_ok=1
+DIFFUSION_PROFILE=fast /usr/bin/python3 environment/run_course.py --profile fast --out "$root/out/ci-course" 2>&1 | tee "$logs/course.txt"
+
+/usr/bin/python3 environment/test_summary.py "$logs/dotnet.txt" "$logs/unittest.txt" "$logs/course.txt"
+summary=$?
+exit $(( summary != 0 || sync_ok != 0 ))
