@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Diffusion.Tensors;
 
@@ -37,7 +38,14 @@ public static class Mnist
     {
         var digits = FindNpmDigits(folder);
         var perClass = new float[10][];
-        Parallel.For(0, 10, d => perClass[d] = ReadDigitJson(Path.Combine(digits, $"{d}.json")));
+        try
+        {
+            Parallel.For(0, 10, d => perClass[d] = ReadDigitJson(Path.Combine(digits, $"{d}.json")));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
         int total = 0;
         var counts = new int[10];
         for (int d = 0; d < 10; d++)

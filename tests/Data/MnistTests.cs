@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Diffusion.Data;
 using Diffusion.Tensors;
+using Diffusion.Tests.Support;
 
 namespace Diffusion.Tests.Data;
 
@@ -169,6 +170,18 @@ public sealed class MnistTests : IClassFixture<NpmMnistFixture>, IDisposable
     }
 
     [Fact]
+    public void LoadNpm_DamagedFileGivesAnErrorNamingIt()
+    {
+        for (int d = 0; d < 10; d++)
+        {
+            File.WriteAllText(Path.Combine(_dir, $"{d}.json"), d == 4 ? "{ \"data\": [0, 1, 0.5] }" : "{ \"data\": [" + string.Join(",", new int[784]) + "] }");
+        }
+        var e = Assert.Throws<InvalidDataException>(() => Mnist.LoadNpm(_dir));
+        Assert.Contains("4.json", e.Message);
+        Assert.Contains("holds 3 values", e.Message);
+    }
+
+    [Fact]
     public void LoadIdx_ReadsPlainAndGzippedFiles()
     {
         var pixels = new byte[3 * 28 * 28];
@@ -197,5 +210,32 @@ public sealed class MnistTests : IClassFixture<NpmMnistFixture>, IDisposable
         var e = Assert.Throws<DataMissingException>(() => Mnist.LoadIdx(_dir, train: false));
         Assert.Contains(Path.Combine(_dir, "t10k-images-idx3-ubyte"), e.Message);
         Assert.Contains(Path.Combine(_dir, "t10k-labels-idx1-ubyte"), e.Message);
+    }
+}
+
+[Collection(SerialCollection.Name)]
+public sealed class MnistEnvironmentTests
+{
+    [Fact]
+    public void LoadNpm_FindsTheFolderNamedByTheEnvironmentVariable()
+    {
+        var dir = Directory.CreateTempSubdirectory("mnist-env").FullName;
+        var digits = Directory.CreateDirectory(Path.Combine(dir, "src", "digits")).FullName;
+        var previous = Environment.GetEnvironmentVariable(Mnist.NpmFolderVariable);
+        try
+        {
+            for (int d = 0; d < 10; d++)
+            {
+                File.WriteAllText(Path.Combine(digits, $"{d}.json"), "{ \"data\": [" + string.Join(",", new int[784]) + "] }");
+            }
+            Environment.SetEnvironmentVariable(Mnist.NpmFolderVariable, dir);
+            using var data = Mnist.LoadNpm();
+            Assert.Equal(10, data.Count);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(Mnist.NpmFolderVariable, previous);
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }
