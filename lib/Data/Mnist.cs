@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Diffusion.Tensors;
 
@@ -37,9 +38,13 @@ public static class Mnist
     {
         var digits = FindNpmDigits(folder);
         var perClass = new float[10][];
-        for (int d = 0; d < 10; d++)
+        try
         {
-            perClass[d] = ReadDigitJson(Path.Combine(digits, $"{d}.json"));
+            Parallel.For(0, 10, d => perClass[d] = ReadDigitJson(Path.Combine(digits, $"{d}.json")));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
         }
         int total = 0;
         var counts = new int[10];
@@ -130,6 +135,42 @@ public static class Mnist
         throw new InvalidDataException($"{path}: no top-level \"data\" array");
     }
 
+    /// <summary>
+    /// A plain decimal "123" or "0.624" (at most 15 digits, no sign or exponent) as mantissa / 10^k, rounded once to
+    /// double and then to float; null for anything else, which the reader's own parser then handles.
+    /// </summary>
+    private static float? ParseNumber(ReadOnlySpan<byte> text)
+    {
+        if (text.Length == 0 || text.Length > 16)
+        {
+            return null;
+        }
+        long mantissa = 0;
+        int decimals = -1;
+        foreach (byte b in text)
+        {
+            if (b == (byte)'.' && decimals < 0)
+            {
+                decimals = 0;
+            }
+            else if (b >= (byte)'0' && b <= (byte)'9')
+            {
+                mantissa = mantissa * 10 + (b - '0');
+                if (decimals >= 0)
+                {
+                    decimals++;
+                }
+            }
+            else
+            {
+                return null;
+            }
+        }
+        return decimals <= 0 ? mantissa : (float)(mantissa / PowersOfTen[decimals]);
+    }
+
+    private static readonly double[] PowersOfTen = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16];
+
     private static float[] ReadFloatArray(ref Utf8JsonReader reader, string path, int capacity)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
@@ -149,7 +190,7 @@ public static class Mnist
             {
                 Array.Resize(ref values, Math.Max(Pixels, values.Length * 2));
             }
-            values[count++] = reader.GetSingle();
+            values[count++] = ParseNumber(reader.ValueSpan) is { } fast ? fast : reader.GetSingle();
         }
         if (count % Pixels != 0 || count == 0)
         {

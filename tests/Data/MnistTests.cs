@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Diffusion.Data;
 using Diffusion.Tensors;
+using Diffusion.Tests.Support;
 
 namespace Diffusion.Tests.Data;
 
@@ -153,7 +154,9 @@ public sealed class MnistTests : IClassFixture<NpmMnistFixture>, IDisposable
         // Digit d gets d + 1 images whose pixels all equal d / 10.
         for (int d = 0; d < 10; d++)
         {
-            var values = string.Join(",", Enumerable.Repeat((d / 10.0).ToString(System.Globalization.CultureInfo.InvariantCulture), 784 * (d + 1)));
+            // Digit 1 is written with exponents ("1e-1"), which take the JSON reader's own parser.
+            string text = d == 1 ? "1e-1" : (d / 10.0).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var values = string.Join(",", Enumerable.Repeat(text, 784 * (d + 1)));
             File.WriteAllText(Path.Combine(_dir, $"{d}.json"), $"{{ \"data\": [{values}] }}");
         }
         using var data = Mnist.LoadNpm(_dir);
@@ -161,8 +164,21 @@ public sealed class MnistTests : IClassFixture<NpmMnistFixture>, IDisposable
         var labels = data.LabelArray();
         Assert.Equal(new long[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3 }, labels[..13]);
         using var scope = new TensorScope();
-        Assert.Equal(0.9f, data.Images.Select(0, 54).Max().ToSingle(), 6);
+        Assert.Equal(0.9f, data.Images.Select(0, 54).Max().ToSingle());
+        Assert.Equal(0.1f, data.Images.Select(0, 1).Min().ToSingle());
         Assert.Equal(784 * 0.3, data.Images.Select(0, 12).To(DType.Float64).Sum().ToDouble(), 3);
+    }
+
+    [Fact]
+    public void LoadNpm_DamagedFileGivesAnErrorNamingIt()
+    {
+        for (int d = 0; d < 10; d++)
+        {
+            File.WriteAllText(Path.Combine(_dir, $"{d}.json"), d == 4 ? "{ \"data\": [0, 1, 0.5] }" : "{ \"data\": [" + string.Join(",", new int[784]) + "] }");
+        }
+        var e = Assert.Throws<InvalidDataException>(() => Mnist.LoadNpm(_dir));
+        Assert.Contains("4.json", e.Message);
+        Assert.Contains("holds 3 values", e.Message);
     }
 
     [Fact]
@@ -194,5 +210,32 @@ public sealed class MnistTests : IClassFixture<NpmMnistFixture>, IDisposable
         var e = Assert.Throws<DataMissingException>(() => Mnist.LoadIdx(_dir, train: false));
         Assert.Contains(Path.Combine(_dir, "t10k-images-idx3-ubyte"), e.Message);
         Assert.Contains(Path.Combine(_dir, "t10k-labels-idx1-ubyte"), e.Message);
+    }
+}
+
+[Collection(SerialCollection.Name)]
+public sealed class MnistEnvironmentTests
+{
+    [Fact]
+    public void LoadNpm_FindsTheFolderNamedByTheEnvironmentVariable()
+    {
+        var dir = Directory.CreateTempSubdirectory("mnist-env").FullName;
+        var digits = Directory.CreateDirectory(Path.Combine(dir, "src", "digits")).FullName;
+        var previous = Environment.GetEnvironmentVariable(Mnist.NpmFolderVariable);
+        try
+        {
+            for (int d = 0; d < 10; d++)
+            {
+                File.WriteAllText(Path.Combine(digits, $"{d}.json"), "{ \"data\": [" + string.Join(",", new int[784]) + "] }");
+            }
+            Environment.SetEnvironmentVariable(Mnist.NpmFolderVariable, dir);
+            using var data = Mnist.LoadNpm();
+            Assert.Equal(10, data.Count);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(Mnist.NpmFolderVariable, previous);
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }
