@@ -92,14 +92,14 @@ public sealed record UNetConfig
         return 1;
     }
 
-    /// <summary>A small MNIST model (28×28×1; channels 32/64/64; attention at 7×7; about 1.7M parameters) that trains on a CPU.</summary>
-    public static UNetConfig MnistSmall { get; } = new();
+    /// <summary>(A fresh instance on each call.) A small MNIST model (28×28×1; channels 32/64/64; attention at 7×7; about 1.7M parameters) that trains on a CPU.</summary>
+    public static UNetConfig MnistSmall => new();
 
     /// <summary>A smaller, faster MNIST model (channels 16/32/32, one block per level) for smoke runs and tests.</summary>
-    public static UNetConfig MnistTiny { get; } = new() { BaseChannels = 16, ResBlocksPerLevel = 1, Dropout = 0.0 };
+    public static UNetConfig MnistTiny => new() { BaseChannels = 16, ResBlocksPerLevel = 1, Dropout = 0.0 };
 
     /// <summary>Ho et al.'s CIFAR-10 model: 32×32×3, ch 128, multipliers (1, 2, 2, 2), 2 blocks, attention at 16, dropout 0.1 (35.7M parameters).</summary>
-    public static UNetConfig Cifar10 { get; } = new()
+    public static UNetConfig Cifar10 => new()
     {
         ImageChannels = 3,
         ImageSize = 32,
@@ -111,7 +111,7 @@ public sealed record UNetConfig
     };
 
     /// <summary>Ho et al.'s 256×256 model (CelebA-HQ, LSUN): ch 128, multipliers (1, 1, 2, 2, 4, 4), attention at 16, dropout 0.</summary>
-    public static UNetConfig Ffhq256 { get; } = new()
+    public static UNetConfig Ffhq256 => new()
     {
         ImageChannels = 3,
         ImageSize = 256,
