@@ -13,7 +13,7 @@ public class KernelDensityScoreTests
         var logp = KernelDensityScore.LogDensity(queries, data, sigma);
         for (int q = 0; q < 2; q++)
         {
-            double r2 = queries[2 * q] * queries[2 * q] + queries[2 * q + 1] * queries[2 * q + 1];
+            double qx = queries[2 * q], qy = queries[2 * q + 1], r2 = qx * qx + qy * qy;
             Assert.Equal(-Math.Log(2 * Math.PI * sigma * sigma) - r2 / (2 * sigma * sigma), logp[q], 9);
         }
     }
