@@ -104,16 +104,21 @@ Console.WriteLine("all moments agree within 5 standard errors");
 // %%
 (double Mean, double Variance) BruteForcePosterior(int t, double xt, double x0v)
 {
+    // log q(x_t | x) + log q(x | x_0) on a grid around the prior; log-sum-exp keeps tiny weights from underflowing.
     double a = schedule.Alphas[t], b = schedule.Betas[t], abPrev = schedule.AlphaBarsPrev[t];
-    double center = Math.Sqrt(abPrev) * x0v, spread = Math.Sqrt(Math.Max(1 - abPrev, 1e-12));
-    double lo = center - 12 * spread, hi = center + 12 * spread;
-    int m = 200_001;
-    double h = (hi - lo) / (m - 1), z = 0, s1 = 0, s2 = 0;
+    double center = Math.Sqrt(abPrev) * x0v, spread = Math.Sqrt(1 - abPrev);
+    int m = 400_001;
+    double lo = center - 10 * spread, h = 20 * spread / (m - 1);
+    var logw = new double[m];
     for (int i = 0; i < m; i++)
     {
         double x = lo + i * h;
-        double logw = -0.5 * Math.Pow(xt - Math.Sqrt(a) * x, 2) / b - 0.5 * Math.Pow(x - center, 2) / (spread * spread);
-        double w = Math.Exp(logw);
+        logw[i] = -0.5 * Math.Pow(xt - Math.Sqrt(a) * x, 2) / b - 0.5 * Math.Pow(x - center, 2) / (spread * spread);
+    }
+    double max = logw.Max(), z = 0, s1 = 0, s2 = 0;
+    for (int i = 0; i < m; i++)
+    {
+        double x = lo + i * h, w = Math.Exp(logw[i] - max);
         z += w; s1 += w * x; s2 += w * x * x;
     }
     double mean = s1 / z;
@@ -124,7 +129,8 @@ Console.WriteLine("  t | μ̃ closed form  | μ̃ brute force  | β̃ closed for
 double worst = 0;
 foreach (int t in new[] { 1, 9, 99, 499, 999 })
 {
-    double xtv = 0.3, x0v = -0.5;
+    // A typical pair: x_0 = −0.5 and x_t drawn as √ᾱ_t x_0 + √(1 − ᾱ_t)·0.8.
+    double x0v = -0.5, xtv = schedule.SqrtAlphaBars[t] * x0v + schedule.SqrtOneMinusAlphaBars[t] * 0.8;
     double mu = schedule.PosteriorMeanCoef1[t] * x0v + schedule.PosteriorMeanCoef2[t] * xtv;
     var (bfMean, bfVar) = BruteForcePosterior(t, xtv, x0v);
     worst = Math.Max(worst, Math.Max(Math.Abs(mu - bfMean), Math.Abs(schedule.PosteriorVariance[t] - bfVar) / schedule.PosteriorVariance[t]));
@@ -172,11 +178,12 @@ if (worst > 1e-6) throw new Exception("the posterior does not match brute force"
 var mnist = Mnist.LoadNpm();
 var image = mnist.Images.Narrow(0, 0, 1) * 2.0 - 1.0;   // [1, 1, 28, 28] in [-1, 1]
 
-(double Rms, double MaxAbs) RunAlgorithm2(bool misprint)
+(double Rms, double MaxAbs, int OverflowAt) RunAlgorithm2(bool misprint)
 {
     using var gen = new Generator(42);
     var x = Torch.RandnLike(image, generator: gen);
     double maxAbs = 0;
+    int overflowAt = -1;
     for (int t = schedule.T - 1; t >= 0; t--)
     {
         using var scope = new TensorScope();
@@ -186,16 +193,19 @@ var image = mnist.Images.Narrow(0, 0, 1) * 2.0 - 1.0;   // [1, 1, 28, 28] in [-1
         var next = t > 0 ? mean + Torch.RandnLike(x, generator: gen) * Math.Sqrt(schedule.Betas[t]) : mean;
         x.Dispose();
         x = scope.Keep(next);
-        maxAbs = Math.Max(maxAbs, x.Abs().Max().ToDouble());
+        double largest = x.Abs().Max().ToDouble();
+        if (!double.IsFinite(largest) && overflowAt < 0) overflowAt = t + 1;
+        maxAbs = Math.Max(maxAbs, double.IsNaN(largest) ? double.PositiveInfinity : largest);
     }
     double rms = (x - image).Square().Mean().Sqrt().ToDouble();
     x.Dispose();
-    return (rms, maxAbs);
+    return (double.IsNaN(rms) ? double.PositiveInfinity : rms, maxAbs, overflowAt);
 }
 var correct = RunAlgorithm2(misprint: false);
 var wrong = RunAlgorithm2(misprint: true);
 Console.WriteLine($"1/√α_t  (Algorithm 2):  RMS error to x_0 = {correct.Rms:E2}, largest |x_t| on the way = {correct.MaxAbs:F2}");
-Console.WriteLine($"1/√ᾱ_t  (misprint):     RMS error to x_0 = {wrong.Rms:E2}, largest |x_t| on the way = {wrong.MaxAbs:E2}");
+Console.WriteLine($"1/√ᾱ_t  (misprint):     RMS error to x_0 = {wrong.Rms:E2}, largest |x_t| on the way = {wrong.MaxAbs:E2}" +
+    (wrong.OverflowAt > 0 ? $" (float32 overflowed to ∞ at t = {wrong.OverflowAt})" : ""));
 if (!(correct.Rms < 1e-4 && wrong.Rms > 1e3)) throw new Exception("expected the correct sampler to return x_0 and the misprint to diverge");
 
 // %% [markdown]
