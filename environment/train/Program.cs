@@ -7,7 +7,7 @@ using Diffusion.Training;
 
 // The training command. Usage (environment/train.sh wraps it):
 //   Diffusion.Train --config ddpm-mnist [--out data/checkpoints/ddpm-mnist] [--steps N] [--seed S] [--threads N]
-//                   [--batch B] [--checkpoint-every N] [--checkpoint-minutes M] [--resume] [--synthetic] [--time-steps N] [--list]
+//                   [--batch B] [--lr LR] [--ema DECAY] [--checkpoint-every N] [--checkpoint-minutes M] [--resume] [--synthetic] [--time-steps N] [--list]
 // Ctrl+C (or SIGTERM) stops at the next step boundary and writes a checkpoint that --resume continues from.
 return Cli.Run(args);
 
@@ -16,7 +16,8 @@ internal static class Cli
 {
     private const string Usage =
         "usage: train.sh --config NAME [--out FOLDER] [--steps N] [--seed S] [--threads N] [--batch B]\n" +
-        "                [--checkpoint-every N] [--checkpoint-minutes M] [--resume] [--synthetic] [--time-steps N] [--list]\n" +
+        "                [--lr LR] [--ema DECAY] [--checkpoint-every N] [--checkpoint-minutes M] [--resume] [--synthetic]\n" +
+        "                [--time-steps N] [--list]\n" +
         "  --out        output folder (default data/checkpoints/NAME): checkpoint.safetensors/.json during training,\n" +
         "               model.safetensors/.json (EMA weights + model card) at the end\n" +
         "  --resume     continue from the folder's checkpoint (same seed and settings give the same weights)\n" +
@@ -28,7 +29,7 @@ internal static class Cli
         string? configName = null, outFolder = null;
         int? steps = null, threads = null, batch = null, checkpointEvery = null, timeSteps = null;
         ulong? seed = null;
-        double? checkpointMinutes = null;
+        double? checkpointMinutes = null, lr = null, ema = null;
         bool resume = false, synthetic = false;
         try
         {
@@ -47,6 +48,8 @@ internal static class Cli
                     case "--checkpoint-every": checkpointEvery = Int(); break;
                     case "--checkpoint-minutes": checkpointMinutes = double.Parse(Value(), CultureInfo.InvariantCulture); break;
                     case "--time-steps": timeSteps = Int(); break;
+                    case "--lr": lr = double.Parse(Value(), CultureInfo.InvariantCulture); break;
+                    case "--ema": ema = double.Parse(Value(), CultureInfo.InvariantCulture); break;
                     case "--resume": resume = true; break;
                     case "--synthetic": synthetic = true; break;
                     case "--list":
@@ -89,6 +92,8 @@ internal static class Cli
             Steps = steps ?? d.Steps,
             Seed = seed ?? d.Seed,
             BatchSize = batch ?? d.BatchSize,
+            LearningRate = lr ?? d.LearningRate,
+            EmaDecay = ema ?? d.EmaDecay,
             CheckpointEvery = checkpointEvery ?? d.CheckpointEvery,
             CheckpointEverySeconds = checkpointMinutes is double m ? m * 60 : d.CheckpointEverySeconds,
             OutputFolder = timeSteps is null ? outFolder ?? Path.Combine("data", "checkpoints", config.Name) : null,
@@ -140,7 +145,7 @@ internal static class Cli
                 $"peak RSS {PeakRssMb():0} MB"));
             return result.Cancelled ? 130 : 0;
         }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or InvalidOperationException or NotImplementedException)
+        catch (Exception e) when (e is IOException or InvalidOperationException)
         {
             Console.Error.WriteLine($"train: {e.Message}");
             return 1;
@@ -169,7 +174,7 @@ internal static class Cli
 
     private static string CommandLine(string name, TrainerOptions o, bool synthetic, int? threads) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"environment/train.sh --config {name} --out {o.OutputFolder} --steps {o.Steps} --seed {o.Seed} --batch {o.BatchSize}{(threads is int t ? $" --threads {t}" : "")}{(synthetic ? " --synthetic" : "")}");
+            $"environment/train.sh --config {name} --out {o.OutputFolder} --steps {o.Steps} --seed {o.Seed} --batch {o.BatchSize} --lr {o.LearningRate} --ema {o.EmaDecay}{(threads is int t ? $" --threads {t}" : "")}{(synthetic ? " --synthetic" : "")}");
 
     private static double PeakRssMb()
     {

@@ -154,7 +154,10 @@ public sealed class Trainer : IDisposable
                     written = SaveCheckpoint(clock.Elapsed.TotalSeconds);
                     lastSavedStep = Step;
                     lastSave.Restart();
-                    WriteLog(start, clock.Elapsed.TotalSeconds);
+                    if (Step < Options.Steps)
+                    {
+                        WriteLog(start, clock.Elapsed.TotalSeconds);
+                    }
                 }
                 if (bar is not null)
                 {

@@ -161,7 +161,7 @@ public class TrainerTests
         t.Log = log;
         t.Train();
         var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(3, lines.Length); // steps 2 and 4, then the end
+        Assert.Equal(3, lines.Length); // steps 2 and 4, then the end line
         Assert.Contains("step 2/5", lines[0]);
         Assert.Contains("step 4/5", lines[1]);
         Assert.Contains("step 5/5", lines[2]);
