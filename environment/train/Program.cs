@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using Diffusion.Tensors;
+using Diffusion.Training;
+
+// The training command. Usage (environment/train.sh wraps it):
+//   Diffusion.Train --config ddpm-mnist [--out data/checkpoints/ddpm-mnist] [--steps N] [--seed S] [--threads N]
+//                   [--batch B] [--lr LR] [--ema DECAY] [--checkpoint-every N] [--checkpoint-minutes M] [--resume] [--synthetic] [--time-steps N] [--list]
+// Ctrl+C (or SIGTERM) stops at the next step boundary and writes a checkpoint that --resume continues from.
+return Cli.Run(args);
+
+/// <summary>The command line of the training command.</summary>
+internal static class Cli
+{
+    private const string Usage =
+        "usage: train.sh --config NAME [--out FOLDER] [--steps N] [--seed S] [--threads N] [--batch B]\n" +
+        "                [--lr LR] [--ema DECAY] [--checkpoint-every N] [--checkpoint-minutes M] [--resume] [--synthetic]\n" +
+        "                [--time-steps N] [--list]\n" +
+        "  --out        output folder (default data/checkpoints/NAME): checkpoint.safetensors/.json during training,\n" +
+        "               model.safetensors/.json (EMA weights + model card) at the end\n" +
+        "  --resume     continue from the folder's checkpoint (same seed and settings give the same weights)\n" +
+        "  --synthetic  random images of the data's shape instead of the data set (timing, smoke tests)\n" +
+        "  --time-steps N  time N steps (after 2 warm-up steps), print seconds per step, write nothing\n";
+
+    public static int Run(string[] args)
+    {
+        string? configName = null, outFolder = null;
+        int? steps = null, threads = null, batch = null, checkpointEvery = null, timeSteps = null;
+        ulong? seed = null;
+        double? checkpointMinutes = null, lr = null, ema = null;
+        bool resume = false, synthetic = false;
+        try
+        {
+            for (int i = 0; i < args.Length; i++)
+            {
+                string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+                int Int() => int.Parse(Value(), CultureInfo.InvariantCulture);
+                switch (args[i])
+                {
+                    case "--config": configName = Value(); break;
+                    case "--out": outFolder = Value(); break;
+                    case "--steps": steps = Int(); break;
+                    case "--seed": seed = ulong.Parse(Value(), CultureInfo.InvariantCulture); break;
+                    case "--threads": threads = Int(); break;
+                    case "--batch": batch = Int(); break;
+                    case "--checkpoint-every": checkpointEvery = Int(); break;
+                    case "--checkpoint-minutes": checkpointMinutes = double.Parse(Value(), CultureInfo.InvariantCulture); break;
+                    case "--time-steps": timeSteps = Int(); break;
+                    case "--lr": lr = double.Parse(Value(), CultureInfo.InvariantCulture); break;
+                    case "--ema": ema = double.Parse(Value(), CultureInfo.InvariantCulture); break;
+                    case "--resume": resume = true; break;
+                    case "--synthetic": synthetic = true; break;
+                    case "--list":
+                        foreach (var c in TrainingConfigs.All)
+                        {
+                            Console.WriteLine($"{c.Name,-18} {c.Description}");
+                        }
+                        return 0;
+                    case "-h" or "--help": Console.Write(Usage); return 0;
+                    default: throw new ArgumentException($"unknown argument '{args[i]}'");
+                }
+            }
+            if (configName is null)
+            {
+                throw new ArgumentException("--config is required; --list shows the names");
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+        {
+            Console.Error.WriteLine($"train: {e.Message}");
+            Console.Error.Write(Usage);
+            return 2;
+        }
+
+        TrainingConfig config;
+        try
+        {
+            config = TrainingConfigs.Get(configName);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"train: {e.Message}");
+            return 2;
+        }
+
+        Torch.Threads = threads ?? Environment.ProcessorCount;
+        var d = config.Defaults;
+        var options = d with
+        {
+            Steps = steps ?? d.Steps,
+            Seed = seed ?? d.Seed,
+            BatchSize = batch ?? d.BatchSize,
+            LearningRate = lr ?? d.LearningRate,
+            EmaDecay = ema ?? d.EmaDecay,
+            CheckpointEvery = checkpointEvery ?? d.CheckpointEvery,
+            CheckpointEverySeconds = checkpointMinutes is double m ? m * 60 : d.CheckpointEverySeconds,
+            OutputFolder = timeSteps is null ? outFolder ?? Path.Combine("data", "checkpoints", config.Name) : null,
+            Resume = resume && timeSteps is null,
+        };
+
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            Console.Error.WriteLine("train: stopping at the next step boundary (Ctrl+C again to kill)...");
+            cancel.Cancel();
+        };
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            cancel.Cancel();
+        });
+
+        try
+        {
+            var build = synthetic ? config.BuildSynthetic ?? throw new InvalidOperationException($"{config.Name} has no synthetic variant") : config.Build;
+            using var setup = build(options);
+            var run = setup.Run with { Command = CommandLine(config.Name, options, synthetic, threads) };
+            using var trainer = new Trainer(setup.Model, setup.Loss, setup.Batches, options, run) { Log = Console.Out };
+            Console.WriteLine($"train: {config.Name}: {setup.Model.TypeName} with {setup.Model.ParameterCount:N0} parameters, {run.Data}; " +
+                $"libtorch {Torch.Version}, {Torch.Threads} thread(s); {options.Steps} steps of batch {options.BatchSize}" +
+                (options.OutputFolder is null ? "" : $" -> {options.OutputFolder}"));
+            if (trainer.ResumedFrom is { } from)
+            {
+                Console.WriteLine($"train: resumed from {from.Path} at step {from.Step} ({from.WallTimeSeconds:0} s trained so far)");
+            }
+            if (timeSteps is int n)
+            {
+                return TimeSteps(trainer, n);
+            }
+            var result = trainer.Train(cancel.Token);
+            if (options.OutputFolder is not null)
+            {
+                AddMemory(Path.Combine(options.OutputFolder, "checkpoint.json"));
+                if (!result.Cancelled)
+                {
+                    AddMemory(Path.Combine(options.OutputFolder, "model.json"));
+                }
+            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"train: {(result.Cancelled ? "cancelled" : "finished")} at step {result.Step}/{options.Steps}, final loss {result.FinalLoss:0.00000}, " +
+                $"{result.SessionSeconds:0.0} s this session ({1 / Math.Max(result.StepsPerSecond, 1e-12):0.000} s/step), {result.WallTimeSeconds:0} s in all, " +
+                $"peak RSS {PeakRssMb():0} MB"));
+            return result.Cancelled ? 130 : 0;
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"train: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static int TimeSteps(Trainer trainer, int n)
+    {
+        for (int i = 0; i < 2; i++)
+        {
+            trainer.TrainStep();
+        }
+        var times = new List<double>();
+        for (int i = 0; i < n; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            double loss = trainer.TrainStep();
+            times.Add(sw.Elapsed.TotalSeconds);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"step {trainer.Step}: {times[^1]:0.000} s, loss {loss:0.0000}"));
+        }
+        times.Sort();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT seconds_per_step_median={times[times.Count / 2]:0.0000} mean={times.Average():0.0000} threads={Torch.Threads} batch={trainer.Options.BatchSize} peak_rss_mb={PeakRssMb():0}"));
+        return 0;
+    }
+
+    private static string CommandLine(string name, TrainerOptions o, bool synthetic, int? threads) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"environment/train.sh --config {name} --out {o.OutputFolder} --steps {o.Steps} --seed {o.Seed} --batch {o.BatchSize} --lr {o.LearningRate} --ema {o.EmaDecay}{(threads is int t ? $" --threads {t}" : "")}{(synthetic ? " --synthetic" : "")}");
+
+    private static double PeakRssMb()
+    {
+        // VmHWM is the peak resident set of this process (Linux); fall back to the runtime's figure elsewhere.
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    return double.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        return Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
+    }
+
+    private static void AddMemory(string cardPath)
+    {
+        if (!File.Exists(cardPath))
+        {
+            return;
+        }
+        var card = ModelCard.Load(cardPath);
+        card.Metrics["peak_rss_mb"] = JsonValue.Create(Math.Round(PeakRssMb(), 1));
+        card.Save(cardPath);
+    }
+}

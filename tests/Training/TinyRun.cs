@@ -1,0 +1,81 @@
+using Diffusion.Nn;
+using Diffusion.Tensors;
+using Diffusion.Training;
+
+namespace Diffusion.Tests.Training;
+
+/// <summary>A tiny denoiser (4 → 16 → 4 MLP with dropout), its data and a DDPM-like loss, for trainer tests.</summary>
+internal sealed class TinyNet : Module<Tensor, Tensor>
+{
+    private readonly Sequential _net;
+
+    public TinyNet(ulong seed)
+    {
+        Torch.ManualSeed(seed);
+        _net = RegisterModule("net", new Sequential(new Linear(4, 16), new SiLU(), new Dropout(0.1), new Linear(16, 4)));
+    }
+
+    public override Tensor Forward(Tensor input) => _net.Forward(input);
+}
+
+/// <summary>Builders shared by the training tests.</summary>
+internal static class TinyRun
+{
+    /// <summary>64 fixed points in R^4 (seeded).</summary>
+    public static Tensor Data()
+    {
+        using var g = new Generator(123);
+        using var outside = TensorScope.Outside();
+        return Torch.Randn([64, 4], generator: g);
+    }
+
+    /// <summary>Noise-prediction MSE: x_t = 0.8 x_0 + 0.6 ε, loss = ‖ε − f(x_t)‖² (ε from the trainer's generator).</summary>
+    public static TrainingLoss Loss(TinyNet model) => (batch, generator) =>
+    {
+        var eps = Torch.RandnLike(batch, generator: generator);
+        return Functional.MseLoss(model.Forward(batch * 0.8 + eps * 0.6), eps);
+    };
+
+    public static TrainerOptions Options(string? folder, int steps, bool resume = false) => new()
+    {
+        Steps = steps,
+        BatchSize = 8,
+        LearningRate = 1e-2,
+        WarmupSteps = 3,
+        GradClip = 1.0,
+        EmaDecay = 0.9,
+        CheckpointEvery = 0,
+        Seed = 7,
+        OutputFolder = folder,
+        Resume = resume,
+    };
+
+    public static Trainer Trainer(TinyNet model, Tensor data, TrainerOptions options, RunDescription? run = null) =>
+        new(model, Loss(model), BatchSources.RandomRows(data, options.BatchSize), options, run) { ShowProgress = false };
+
+    /// <summary>A fresh temporary folder, deleted by the returned guard.</summary>
+    public static TempFolder Folder() => new();
+}
+
+/// <summary>A temporary folder that deletes itself.</summary>
+internal sealed class TempFolder : IDisposable
+{
+    public TempFolder()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "diffusion-train-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

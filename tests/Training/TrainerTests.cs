@@ -1,0 +1,204 @@
+using Diffusion.Nn;
+using Diffusion.Tensors;
+using Diffusion.Training;
+
+namespace Diffusion.Tests.Training;
+
+/// <summary>The Algorithm 1 loop: loss goes down, resume is exact, cancel leaves a resumable checkpoint (tiny MLP, float32, exact comparisons).</summary>
+public class TrainerTests
+{
+    private static void AssertSameWeights(Module expected, Module actual)
+    {
+        var a = expected.StateDict();
+        var b = actual.StateDict();
+        Assert.Equal(a.Keys, b.Keys);
+        foreach (var (k, t) in a)
+        {
+            Assert.True(t.Equal(b[k]), $"'{k}' differs");
+        }
+    }
+
+    [Fact]
+    public void OneStep_ReducesTheLossOnAFixedBatch()
+    {
+        using var scope = new TensorScope();
+        using var model = new TinyNet(1);
+        var data = TinyRun.Data();
+        using var g = new Generator(5);
+        var eps = Torch.RandnLike(data, generator: g);
+        var noisy = data * 0.8 + eps * 0.6;
+        double Loss()
+        {
+            using var s = new TensorScope();
+            using var noGrad = Torch.NoGrad();
+            model.Eval();
+            return Functional.MseLoss(model.Forward(noisy), eps).ToDouble();
+        }
+        var options = TinyRun.Options(null, 1) with { WarmupSteps = 1, LearningRate = 1e-2 };
+        using var trainer = new Trainer(model, (_, _) => Functional.MseLoss(model.Forward(noisy), eps), (_, _) => data.Alias(), options) { ShowProgress = false };
+        double before = Loss();
+        double stepLoss = trainer.TrainStep();
+        double after = Loss();
+        Assert.Equal(1, trainer.Step);
+        Assert.True(after < before, $"loss {before} -> {after}");
+        Assert.True(stepLoss > 0);
+    }
+
+    [Fact]
+    public void Resume_ContinuesTheStepCountAndMatchesAnUninterruptedRun()
+    {
+        using var scope = new TensorScope();
+        var data = TinyRun.Data();
+        using var folder = TinyRun.Folder();
+
+        using var straight = new TinyNet(1);
+        using (var t = TinyRun.Trainer(straight, data, TinyRun.Options(null, 10)))
+        {
+            var r = t.Train();
+            Assert.Equal(10, r.Step);
+            Assert.False(r.Cancelled);
+        }
+
+        using (var first = new TinyNet(1))
+        using (var t = TinyRun.Trainer(first, data, TinyRun.Options(folder.Path, 4)))
+        {
+            var r = t.Train();
+            Assert.Equal(4, r.Step);
+        }
+
+        // A differently initialised model: everything must come from the checkpoint.
+        using var resumed = new TinyNet(99);
+        using var t2 = TinyRun.Trainer(resumed, data, TinyRun.Options(folder.Path, 10, resume: true));
+        Assert.Equal(4, t2.Step);
+        Assert.Equal(4, t2.ResumedFrom!.Step);
+        Assert.Equal(4, t2.Losses.Count);
+        var r2 = t2.Train();
+        Assert.Equal(4, r2.StartStep);
+        Assert.Equal(10, r2.Step);
+        Assert.Equal(10, t2.Losses.Count);
+        Assert.Equal(10, Checkpoint.ReadInfo(Path.Combine(folder.Path, Checkpoint.FileName)).Step);
+        AssertSameWeights(straight, resumed);
+    }
+
+    [Fact]
+    public void Resume_GivesTheSameEmaAndLossesAsAnUninterruptedRun()
+    {
+        using var scope = new TensorScope();
+        var data = TinyRun.Data();
+        using var folder = TinyRun.Folder();
+        using var straight = new TinyNet(1);
+        using var ts = TinyRun.Trainer(straight, data, TinyRun.Options(null, 6));
+        ts.Train();
+
+        using (var first = new TinyNet(1))
+        using (var t = TinyRun.Trainer(first, data, TinyRun.Options(folder.Path, 3)))
+        {
+            t.Train();
+        }
+        using var resumed = new TinyNet(1);
+        using var tr = TinyRun.Trainer(resumed, data, TinyRun.Options(folder.Path, 6, resume: true));
+        tr.Train();
+        Assert.Equal(ts.Losses, tr.Losses);
+        var a = ts.Ema.StateDict();
+        var b = tr.Ema.StateDict();
+        foreach (var (k, v) in a)
+        {
+            Assert.True(v.Equal(b[k]), $"EMA '{k}' differs");
+        }
+    }
+
+    [Fact]
+    public void Cancel_StopsAtAStepBoundaryAndLeavesAResumableCheckpoint()
+    {
+        using var scope = new TensorScope();
+        var data = TinyRun.Data();
+        using var folder = TinyRun.Folder();
+        using var cts = new CancellationTokenSource();
+        using var model = new TinyNet(1);
+        var options = TinyRun.Options(folder.Path, 8);
+        var inner = TinyRun.Loss(model);
+        int calls = 0;
+        TrainingLoss loss = (batch, g) =>
+        {
+            if (++calls == 3)
+            {
+                cts.Cancel(); // mid-step: the step still completes
+            }
+            return inner(batch, g);
+        };
+        using (var t = new Trainer(model, loss, BatchSources.RandomRows(data, options.BatchSize), options) { ShowProgress = false })
+        {
+            var r = t.Train(cts.Token);
+            Assert.True(r.Cancelled);
+            Assert.Equal(3, r.Step);
+            Assert.NotNull(r.CheckpointPath);
+        }
+        var path = Path.Combine(folder.Path, Checkpoint.FileName);
+        Assert.Equal(3, Checkpoint.ReadInfo(path).Step);
+        Assert.False(File.Exists(Path.Combine(folder.Path, Checkpoint.WeightsFileName)));
+
+        using var resumed = new TinyNet(42);
+        using var t2 = TinyRun.Trainer(resumed, data, options with { Resume = true });
+        var r2 = t2.Train();
+        Assert.False(r2.Cancelled);
+        Assert.Equal(8, r2.Step);
+
+        using var straight = new TinyNet(1);
+        using var t3 = TinyRun.Trainer(straight, data, TinyRun.Options(null, 8));
+        t3.Train();
+        AssertSameWeights(straight, resumed);
+    }
+
+    [Fact]
+    public void CheckpointEvery_WritesAtTheRightSteps()
+    {
+        using var scope = new TensorScope();
+        var data = TinyRun.Data();
+        using var folder = TinyRun.Folder();
+        using var model = new TinyNet(1);
+        var log = new StringWriter();
+        using var t = TinyRun.Trainer(model, data, TinyRun.Options(folder.Path, 5) with { CheckpointEvery = 2 });
+        t.Log = log;
+        t.Train();
+        var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length); // steps 2 and 4, then the end line
+        Assert.Contains("step 2/5", lines[0]);
+        Assert.Contains("step 4/5", lines[1]);
+        Assert.Contains("step 5/5", lines[2]);
+    }
+
+    [Fact]
+    public void Options_AreValidated()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => (TinyRun.Options(null, 5) with { BatchSize = 0 }).Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => (TinyRun.Options(null, 5) with { EmaDecay = 1.5 }).Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => (TinyRun.Options(null, 5) with { Resume = true }).Validate());
+    }
+
+    [Fact]
+    public void StepSeed_DependsOnSeedAndStep()
+    {
+        Assert.Equal(Trainer.StepSeed(3, 10), Trainer.StepSeed(3, 10));
+        Assert.NotEqual(Trainer.StepSeed(3, 10), Trainer.StepSeed(3, 11));
+        Assert.NotEqual(Trainer.StepSeed(3, 10), Trainer.StepSeed(4, 10));
+    }
+
+    [Fact]
+    public void FromSequence_SkipsToTheRequestedStep()
+    {
+        using var scope = new TensorScope();
+        IEnumerable<Tensor> Items()
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                yield return Torch.Full([1], i);
+            }
+        }
+        var source = BatchSources.FromSequence(Items);
+        using var g = new Generator(0);
+        Assert.Equal(3.0, source(3, g).ToDouble());
+        Assert.Equal(4.0, source(4, g).ToDouble());
+        Assert.Equal(0.0, source(5, g).ToDouble()); // a new pass
+        Assert.Throws<InvalidOperationException>(() => source(2, g));
+    }
+}
