@@ -25,18 +25,7 @@ public static class KernelDensityScore
         var mean = new double[dim];
         for (int q = 0; q < nq; q++)
         {
-            double max = double.NegativeInfinity;
-            for (int i = 0; i < nd; i++)
-            {
-                double d2 = 0;
-                for (int k = 0; k < dim; k++)
-                {
-                    double d = queries[q * dim + k] - (double)data[i * dim + k];
-                    d2 += d * d;
-                }
-                logw[i] = -d2 * inv2s2;
-                max = Math.Max(max, logw[i]);
-            }
+            double max = LogKernels(queries.Slice(q * dim, dim), data, inv2s2, logw);
             double total = 0;
             Array.Clear(mean);
             for (int i = 0; i < nd; i++)
@@ -76,18 +65,7 @@ public static class KernelDensityScore
         double logNorm = -0.5 * dim * Math.Log(2 * Math.PI * sigma * sigma) - Math.Log(nd);
         for (int q = 0; q < nq; q++)
         {
-            double max = double.NegativeInfinity;
-            for (int i = 0; i < nd; i++)
-            {
-                double d2 = 0;
-                for (int k = 0; k < dim; k++)
-                {
-                    double d = queries[q * dim + k] - (double)data[i * dim + k];
-                    d2 += d * d;
-                }
-                logk[i] = -d2 * inv2s2;
-                max = Math.Max(max, logk[i]);
-            }
+            double max = LogKernels(queries.Slice(q * dim, dim), data, inv2s2, logk);
             double total = 0;
             for (int i = 0; i < nd; i++)
             {
@@ -96,5 +74,24 @@ public static class KernelDensityScore
             result[q] = logNorm + max + Math.Log(total);
         }
         return result;
+    }
+
+    /// <summary>Fills logk[i] = −‖x − x_i‖²/(2σ²) for one query x and returns the largest entry.</summary>
+    private static double LogKernels(ReadOnlySpan<float> query, ReadOnlySpan<float> data, double inv2s2, double[] logk)
+    {
+        int dim = query.Length;
+        double max = double.NegativeInfinity;
+        for (int i = 0; i < logk.Length; i++)
+        {
+            double d2 = 0;
+            for (int k = 0; k < dim; k++)
+            {
+                double d = query[k] - (double)data[i * dim + k];
+                d2 += d * d;
+            }
+            logk[i] = -d2 * inv2s2;
+            max = Math.Max(max, logk[i]);
+        }
+        return max;
     }
 }
