@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Diffusion.IO;
+using Diffusion.Metrics;
+using Diffusion.Models;
+using Diffusion.Tensors;
+
+namespace Diffusion.Tests.Metrics;
+
+public class FidClassifierTests
+{
+    private static readonly MnistClassifierConfig Tiny = new(Channels1: 8, Channels2: 8, Channels3: 8, FeatureDim: 16, Groups: 4, Dropout: 0);
+
+    [Fact]
+    public void MnistClassifier_ForwardAndFeatureShapes()
+    {
+        Torch.ManualSeed(1);
+        using var model = new MnistClassifier();
+        using var scope = new TensorScope();
+        var x = Torch.Zeros([3, 1, 28, 28]);
+        Assert.Equal([3L, 10L], model.Forward(x).Shape);
+        Assert.Equal([3L, 128L], model.Features(x).Shape);
+        Assert.Equal(128, model.FeatureDimension);
+        Assert.Throws<ArgumentException>(() => model.Forward(Torch.Zeros([3, 1, 32, 32])));
+        Assert.Throws<ArgumentException>(() => new MnistClassifier(new MnistClassifierConfig(Channels1: 12)));
+    }
+
+    [Fact]
+    public void FeatureNetwork_SaveLoadRoundTrip_GivesIdenticalFeatures()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "fid-test-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            Torch.ManualSeed(2);
+            using var model = new MnistClassifier(Tiny);
+            model.Eval();
+            string stem = Path.Combine(dir, "net");
+            Safetensors.Save(stem + ".safetensors", model.StateDict());
+            var card = new JsonObject
+            {
+                ["architecture"] = FeatureNetwork.MnistClassifierArchitecture,
+                ["config"] = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(Tiny, CardJson.Options)),
+                ["input_range"] = "[-1, 1]",
+            };
+            File.WriteAllText(stem + ".json", card.ToJsonString());
+            using var loaded = FeatureNetwork.Load(stem + ".safetensors");
+            Assert.Equal(16, loaded.FeatureDimension);
+            Assert.Equal(ImageRange.MinusOneToOne, loaded.InputRange);
+
+            using var scope = new TensorScope();
+            using var generator = new Generator(3);
+            var images01 = Torch.Rand([5, 1, 28, 28], generator: generator);
+            var expected = model.Features(images01 * 2.0 - 1.0);
+            // The caller's [0, 1] images are mapped to the network's [-1, 1].
+            var actual = loaded.Features(images01, ImageRange.ZeroToOne, batchSize: 2);
+            Assert.Equal(0.0, (actual - expected).Abs().Max().ToDouble(), 6);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void FeatureNetwork_Load_ExplainsMissingFilesAndUnknownArchitectures()
+    {
+        var missing = Assert.Throws<FileNotFoundException>(() => FeatureNetwork.Load("/nonexistent/feature-net.safetensors"));
+        Assert.Contains("train-fid", missing.Message);
+        string dir = Path.Combine(Path.GetTempPath(), "fid-test-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            using (var model = new MnistClassifier(Tiny))
+            {
+                Safetensors.Save(Path.Combine(dir, "n.safetensors"), model.StateDict());
+            }
+            File.WriteAllText(Path.Combine(dir, "n.json"), """{"architecture": "inception-v3", "input_range": "[0, 1]"}""");
+            var unknown = Assert.Throws<InvalidDataException>(() => FeatureNetwork.Load(Path.Combine(dir, "n.json")));
+            Assert.Contains("inception-v3", unknown.Message);
+            Assert.Contains("FeatureNetwork.Register", unknown.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void Training_FewSteps_ReducesTheLoss()
+    {
+        using var scope = new TensorScope();
+        var images = NpmMnistDigits.Images.Narrow(0, 0, 10_000) * 2.0 - 1.0;
+        var (trainIndex, testIndex) = MnistClassifierTraining.SplitIndices(images.Size(0), 9_500, 9);
+        // 500 training digits, 200 test digits; a tiny network and 40 steps.
+        var train = trainIndex.Narrow(0, 0, 500);
+        var test = testIndex.Narrow(0, 0, 200);
+        var losses = new List<double>();
+        var options = new MnistClassifierTrainingOptions(Steps: 40, Seed: 3, BatchSize: 32, LearningRate: 1e-2, WarmupSteps: 5, Config: Tiny);
+        var result = MnistClassifierTraining.Train(images.IndexSelect(0, train), NpmMnistDigits.Labels.IndexSelect(0, train),
+            images.IndexSelect(0, test), NpmMnistDigits.Labels.IndexSelect(0, test), options, p => losses.Add(p.Loss));
+        using var model = result.Model;
+        Assert.Equal(40, losses.Count);
+        Assert.True(losses.TakeLast(10).Average() < losses.Take(5).Average() - 0.3, $"loss {losses.Take(5).Average()} → {losses.TakeLast(10).Average()}");
+        Assert.InRange(result.TestAccuracy, 0.3, 1.0);
+    }
+
+    [Fact]
+    public void ShippedCheckpoint_ReachesItsCardAccuracyOnTheHeldOutDigits()
+    {
+        var clock = Stopwatch.StartNew();
+        var (network, testImages, testLabels, card) = LoadShipped();
+        using (network)
+        using (testImages)
+        using (testLabels)
+        {
+            double cardAccuracy = card["metrics"]!["test_accuracy"]!.GetValue<double>();
+            double accuracy = MnistClassifierTraining.Accuracy((MnistClassifier)network.Module, testImages, testLabels);
+            // Allow one digit of 2,000 for summation-order differences between thread counts.
+            Assert.True(accuracy >= cardAccuracy - 1.0 / 2000, $"accuracy {accuracy} < card {cardAccuracy}");
+            Assert.True(accuracy >= 0.98, $"accuracy {accuracy}");
+        }
+        Assert.True(clock.Elapsed.TotalSeconds < 15, $"took {clock.Elapsed.TotalSeconds:F1}s");
+    }
+
+    [Fact]
+    public void ShippedCheckpoint_FloorIsSmallAndNoiseRaisesFid()
+    {
+        var (network, testImages, testLabels, _) = LoadShipped();
+        using (network)
+        using (testImages)
+        using (testLabels)
+        using (var scope = new TensorScope())
+        {
+            var features = network.Features(testImages);
+            double floor = Fid.Floor(features, 1000, 0);
+            // Corrupt the second half with Gaussian noise (σ = 0.3 in [-1, 1] units) and compare it with the first half.
+            using var generator = new Generator(8);
+            var order = Torch.Randperm(2000, generator: generator);
+            var first = testImages.IndexSelect(0, order.Narrow(0, 0, 1000));
+            var second = testImages.IndexSelect(0, order.Narrow(0, 1000, 1000));
+            var noisy = (second + Torch.RandnLike(second, generator: generator) * 0.3).Clamp(-1, 1);
+            double clean = Fid.Compute(network, first, second);
+            double corrupted = Fid.Compute(network, first, noisy);
+            Assert.InRange(floor, 0, 5);
+            Assert.True(corrupted > 5 * Math.Max(clean, floor) && corrupted > clean + 5, $"floor {floor}, clean {clean}, noisy {corrupted}");
+        }
+    }
+
+    private static (FeatureNetwork Network, Tensor TestImages, Tensor TestLabels, JsonObject Card) LoadShipped()
+    {
+        string path = Path.Combine(NpmMnistDigits.RepositoryRoot, "data", "checkpoints", "mnist-fid-classifier.safetensors");
+        var network = FeatureNetwork.Load(path);
+        var data = network.Card["data"]!;
+        long test = data["test"]!.GetValue<long>();
+        ulong splitSeed = data["split_seed"]!.GetValue<ulong>();
+        using var scope = new TensorScope();
+        var (_, testIndex) = MnistClassifierTraining.SplitIndices(NpmMnistDigits.Labels.Size(0), test, splitSeed);
+        var images = NpmMnistDigits.Images.IndexSelect(0, testIndex) * 2.0 - 1.0;
+        var labels = NpmMnistDigits.Labels.IndexSelect(0, testIndex);
+        return (network, scope.Keep(images), scope.Keep(labels), network.Card);
+    }
+}
