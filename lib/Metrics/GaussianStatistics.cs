@@ -30,11 +30,12 @@ public sealed class GaussianStatistics : IDisposable
             throw new ArgumentException($"the covariance must have shape [{d}, {d}] to match the mean, got {Tensor.FormatShape(covariance.Shape)}", nameof(covariance));
         }
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        using var outside = TensorScope.Outside();
+        // Owned by this object, not by any scope the caller has open.
+        using (TensorScope.Outside())
         using (Torch.NoGrad())
         {
-            Mean = mean.To(DType.Float64).Contiguous();
-            Covariance = covariance.To(DType.Float64).Contiguous();
+            Mean = ContiguousFloat64(mean);
+            Covariance = ContiguousFloat64(covariance);
         }
         Count = count;
     }
@@ -73,6 +74,12 @@ public sealed class GaussianStatistics : IDisposable
         // Exact symmetry (the product is symmetric up to rounding); the square roots assume it.
         var symmetric = (covariance + covariance.Transpose(0, 1)) * 0.5;
         return new GaussianStatistics(mean, symmetric, n);
+    }
+
+    private static Tensor ContiguousFloat64(Tensor t)
+    {
+        using var converted = t.To(DType.Float64);
+        return converted.Contiguous();
     }
 
     /// <summary>Frees the two tensors.</summary>

@@ -125,3 +125,23 @@ public class FidTests
         Assert.Throws<ArgumentException>(() => Fid.Compute(Torch.Zeros([1, 3]), a));
     }
 }
+
+[Collection(SerialCollection.Name)]
+public class FidMemoryTests
+{
+    [Fact]
+    public void Fid_LeavesNoLiveTensors()
+    {
+        using var generator = new Generator(9);
+        using var a = Torch.Randn([50, 8], DType.Float32, generator: generator);
+        using var b = Torch.Randn([60, 8], DType.Float32, generator: generator);
+        long before = Tensor.LiveCount;
+        Fid.Compute(a, b);
+        Fid.Floor(b, 30, 1);
+        using (var stats = GaussianStatistics.FromFeatures(a))
+        {
+            Fid.FromStatistics(stats, stats);
+        }
+        Assert.Equal(before, Tensor.LiveCount);
+    }
+}
