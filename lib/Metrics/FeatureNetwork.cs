@@ -207,10 +207,11 @@ public sealed class FeatureNetwork : IDisposable
 /// <summary>The JSON conventions of model cards: snake_case names, indented.</summary>
 public static class CardJson
 {
-    /// <summary>Options for (de)serialising card sections such as configs.</summary>
+    /// <summary>Options for (de)serialising card sections such as configs (non-ASCII and quotes written as is: cards are files, not HTML).</summary>
     public static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 }

