@@ -130,8 +130,10 @@ double allowed = CourseProfile.Pick(fast: 0.35, full: 0.25);
 if (errors.Where(e => e.Sigma >= 0.2).Any(e => e.RelativeError > allowed)) throw new Exception("the learned score is far from the true score");
 
 // %% [markdown]
-// The error is smallest at moderate noise and grows at the smallest σ, where the true score of 10,000 points is a
-// spiky sum of narrow bumps that a smooth network does not (and should not) copy.
+// The error grows as σ shrinks: the true score of p_σ varies on the scale σ, so at small σ it is a sharp field around
+// the thin roll that a small network trained for a few thousand steps only approximates (and the network sees each
+// small σ rarely). What the samplers need is the large-σ field to bring points near the roll and the small-σ field
+// to settle them.
 //
 // The field itself: arrows of the learned score at σ = 0.1 over the data (each arrow scaled to a fixed length, colour
 // shows nothing more than direction).
