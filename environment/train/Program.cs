@@ -18,11 +18,14 @@ internal static class Cli
         "usage: train.sh --config NAME [--out FOLDER] [--steps N] [--seed S] [--threads N] [--batch B]\n" +
         "                [--lr LR] [--ema DECAY] [--checkpoint-every N] [--checkpoint-minutes M] [--resume] [--synthetic]\n" +
         "                [--time-steps N] [--list]\n" +
+        "       train.sh --config NAME --evaluate [--out FOLDER] [--samples N] [--sampler ddim-50|ddpm-1000] [--threads N]\n" +
         "  --out        output folder (default data/checkpoints/NAME): checkpoint.safetensors/.json during training,\n" +
         "               model.safetensors/.json (EMA weights + model card) at the end\n" +
         "  --resume     continue from the folder's checkpoint (same seed and settings give the same weights)\n" +
         "  --synthetic  random images of the data's shape instead of the data set (timing, smoke tests)\n" +
-        "  --time-steps N  time N steps (after 2 warm-up steps), print seconds per step, write nothing\n";
+        "  --time-steps N  time N steps (after 2 warm-up steps), print seconds per step, write nothing\n" +
+        "  --evaluate   sample N images (default 1000) from the folder's model.safetensors, measure FID against N real digits\n" +
+        "               with the project's feature network and the real-vs-real floor, and write both into model.json\n";
 
     public static int Run(string[] args)
     {
@@ -30,7 +33,9 @@ internal static class Cli
         int? steps = null, threads = null, batch = null, checkpointEvery = null, timeSteps = null;
         ulong? seed = null;
         double? checkpointMinutes = null, lr = null, ema = null;
-        bool resume = false, synthetic = false;
+        bool resume = false, synthetic = false, evaluate = false;
+        int samples = 1000;
+        string sampler = "ddim-50";
         try
         {
             for (int i = 0; i < args.Length; i++)
@@ -51,6 +56,9 @@ internal static class Cli
                     case "--lr": lr = double.Parse(Value(), CultureInfo.InvariantCulture); break;
                     case "--ema": ema = double.Parse(Value(), CultureInfo.InvariantCulture); break;
                     case "--resume": resume = true; break;
+                    case "--evaluate": evaluate = true; break;
+                    case "--samples": samples = Int(); break;
+                    case "--sampler": sampler = Value(); break;
                     case "--synthetic": synthetic = true; break;
                     case "--list":
                         foreach (var c in TrainingConfigs.All)
@@ -86,6 +94,10 @@ internal static class Cli
         }
 
         Torch.Threads = threads ?? Environment.ProcessorCount;
+        if (evaluate)
+        {
+            return Evaluation.Run(config, outFolder ?? Path.Combine("data", "checkpoints", config.Name), samples, sampler);
+        }
         var d = config.Defaults;
         var options = d with
         {

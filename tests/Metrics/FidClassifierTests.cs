@@ -1,3 +1,4 @@
+using Diffusion.Tests.Support;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Diffusion.Data;
@@ -157,7 +158,7 @@ public class FidClassifierTests(ITestOutputHelper output)
 
     private static (FeatureNetwork Network, Tensor TestImages, Tensor TestLabels, JsonObject Card) LoadShipped()
     {
-        string path = Path.Combine(RepositoryRoot(), "data", "checkpoints", "mnist-fid-classifier.safetensors");
+        string path = Repository.FidNetwork;
         var network = FeatureNetwork.Load(path);
         var data = network.Card["data"]!;
         int test = data["test"]!.GetValue<int>();
@@ -168,17 +169,5 @@ public class FidClassifierTests(ITestOutputHelper output)
         var images = Digits.Value.Images.IndexSelect(0, index) * 2.0 - 1.0;
         var labels = Digits.Value.Labels!.IndexSelect(0, index);
         return (network, scope.Keep(images), scope.Keep(labels), network.Card);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Diffusion.Lib.csproj")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new DirectoryNotFoundException("no Diffusion.Lib.csproj above the test assembly");
     }
 }

@@ -1,0 +1,49 @@
+using System.Globalization;
+using Diffusion.Data;
+using Diffusion.Ddpm;
+using Diffusion.Metrics;
+using Diffusion.Models;
+using Diffusion.Tensors;
+using Diffusion.Training;
+
+
+
+/// <summary>
+/// <c>--evaluate</c>: loads a trained DDPM (model.safetensors + model.json in the output folder), samples it, measures FID with the
+/// project's MNIST feature network against real digits and the real-vs-real floor at the same size, and writes them into model.json.
+/// </summary>
+internal static class Evaluation
+{
+    private const string FeatureNetworkPath = "data/checkpoints/mnist-fid-classifier.safetensors";
+
+    public static int Run(TrainingConfig config, string folder, int samples, string samplerName)
+    {
+        string weights = Path.Combine(folder, "model.safetensors"), cardPath = Path.Combine(folder, "model.json");
+        if (!File.Exists(weights) || !File.Exists(cardPath))
+        {
+            Console.Error.WriteLine($"train: {folder} has no model.safetensors/model.json; train first: environment/train.sh --config {config.Name} --out {folder}");
+            return 1;
+        }
+        var card = ModelCard.Load(cardPath);
+        var unetConfig = UNetConfig.FromJson(card.ArchitectureConfig?.ToJsonString() ?? throw new InvalidDataException($"{cardPath} has no architectureConfig"));
+        using var unet = new UNet(unetConfig);
+        Checkpoint.LoadWeights(weights, unet);
+        var schedule = NoiseSchedule.Linear(1000);
+        Sampler sampler = samplerName switch
+        {
+            "ddpm-1000" => new DdpmSampler(schedule, VarianceType.FixedLarge),
+            _ when samplerName.StartsWith("ddim-", StringComparison.Ordinal) && int.TryParse(samplerName.AsSpan(5), out int n) => new DdimSampler(schedule, eta: 0, steps: n),
+            _ => throw new ArgumentException($"unknown sampler '{samplerName}': use ddim-N or ddpm-1000"),
+        };
+        using var network = FeatureNetwork.Load(FeatureNetworkPath);
+        using var mnist = config.Name.Contains("fashion", StringComparison.Ordinal) ? FashionMnist.Load(train: false) : Mnist.LoadNpm();
+        using var real = mnist.Images * 2.0 - 1.0;
+        Console.WriteLine($"train: evaluating {folder} ({unet.ParameterCount:N0} parameters, step {card.Steps}) with {samplerName}, {samples} samples, {Torch.Threads} thread(s)");
+        var quality = SampleQuality.Measure(unet, sampler, samplerName, network, real, samples, seed: 0);
+        quality.WriteTo(card);
+        card.Save(cardPath);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"train: FID {quality.Fid:0.00} (floor {quality.FidFloor:0.00}) over {quality.Samples} samples, {quality.Sampler}, sampled in {quality.SamplingSeconds:0.0} s -> {cardPath}"));
+        return 0;
+    }
+}

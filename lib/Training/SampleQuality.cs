@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using Diffusion.Ddpm;
+using Diffusion.Metrics;
+using Diffusion.Nn;
+using Diffusion.Tensors;
+
+namespace Diffusion.Training;
+
+/// <summary>How good a generative model's samples are: FID against real images, and the real-vs-real floor at the same size.</summary>
+/// <param name="Fid">FID between <paramref name="Samples"/> generated images and as many real ones.</param>
+/// <param name="FidFloor">FID between two disjoint real sets of that size: what sampling noise alone gives.</param>
+/// <param name="Samples">The number of generated (and of real) images.</param>
+/// <param name="Sampler">The sampler, e.g. <c>ddim-50</c> or <c>ddpm-1000</c>.</param>
+/// <param name="SamplingSeconds">Wall time spent sampling.</param>
+public sealed record SampleQuality(double Fid, double FidFloor, int Samples, string Sampler, double SamplingSeconds)
+{
+    /// <summary>
+    /// Samples <paramref name="count"/> images from ε_θ with <paramref name="sampler"/> (in batches, seeded), embeds them and
+    /// <paramref name="count"/> images of <paramref name="real"/> [N, C, H, W] in [−1, 1] with <paramref name="network"/>, and returns
+    /// FID and the floor FID(real₁, real₂) of two disjoint real sets of the same size (so <paramref name="real"/> needs 2 × count images).
+    /// </summary>
+    public static SampleQuality Measure(Module<Tensor, Tensor, Tensor> model, Sampler sampler, string samplerName, FeatureNetwork network,
+        Tensor real, int count, int batchSize = 250, ulong seed = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        if (real.Size(0) < 2L * count)
+        {
+            throw new ArgumentException($"the floor needs {2 * count} real images (two disjoint sets of {count}); got {real.Size(0)}", nameof(real));
+        }
+        long[] imageShape = real.Shape[1..];
+        model.Eval();
+        var clock = Stopwatch.StartNew();
+        var batches = new List<Tensor>();
+        try
+        {
+            using var generator = new Generator(seed);
+            for (int done = 0; done < count; done += batchSize)
+            {
+                int b = Math.Min(batchSize, count - done);
+                batches.Add(sampler.Sample(model, [b, .. imageShape], generator));
+            }
+            clock.Stop();
+            using var samples = Torch.Cat(batches, 0);
+            using var clamped = samples.Clamp(-1, 1);
+            using var realSubset = real.Narrow(0, 0, count);
+            using var realPool = real.Narrow(0, 0, 2L * count);
+            double fid = Metrics.Fid.Compute(network, realSubset, clamped);
+            double floor = Metrics.Fid.Floor(network, realPool, count, seed);
+            return new SampleQuality(fid, floor, count, samplerName, clock.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            foreach (var t in batches)
+            {
+                t.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Writes the numbers into a model card's metrics (<c>fid</c>, <c>fid_floor</c>, <c>fid_samples</c>, <c>sampler</c>, <c>sampling_seconds</c>).</summary>
+    public void WriteTo(ModelCard card)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        card.Metrics["fid"] = Math.Round(Fid, 3);
+        card.Metrics["fid_floor"] = Math.Round(FidFloor, 3);
+        card.Metrics["fid_samples"] = Samples;
+        card.Metrics["sampler"] = Sampler;
+        card.Metrics["sampling_seconds"] = Math.Round(SamplingSeconds, 1);
+    }
+}
