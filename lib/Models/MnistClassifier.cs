@@ -1,0 +1,95 @@
+using Diffusion.Metrics;
+using Diffusion.Nn;
+using Diffusion.Tensors;
+
+namespace Diffusion.Models;
+
+/// <summary>The sizes of an <see cref="MnistClassifier"/>.</summary>
+/// <param name="Channels1">Channels of the first conv block (28×28 → 14×14).</param>
+/// <param name="Channels2">Channels of the second conv block (14×14 → 7×7).</param>
+/// <param name="Channels3">Channels of the third conv block (7×7 → 3×3).</param>
+/// <param name="FeatureDim">The width D of the penultimate layer: the FID features.</param>
+/// <param name="Groups">GroupNorm groups in each conv block (must divide every channel count).</param>
+/// <param name="Dropout">Dropout on the features before the logits (training only).</param>
+/// <param name="Classes">The number of classes (10 digits).</param>
+public sealed record MnistClassifierConfig(
+    int Channels1 = 32,
+    int Channels2 = 64,
+    int Channels3 = 128,
+    int FeatureDim = 128,
+    int Groups = 8,
+    double Dropout = 0.3,
+    int Classes = 10);
+
+/// <summary>
+/// A small CNN for 28×28 grey digits, the project's FID feature network. Images [N, 1, 28, 28] in [−1, 1] (the DDPM range).
+/// </summary>
+/// <remarks>
+/// Three blocks conv3×3 (padding 1) → GroupNorm → ReLU → max-pool 2×2 (28 → 14 → 7 → 3), flatten (C₃·3·3),
+/// <c>fc</c> to D features with ReLU (<see cref="Features"/>), dropout, <c>head</c> to the class logits (<see cref="Forward"/>).
+/// State-dict keys: <c>conv1.weight</c>, <c>norm1.weight</c>, ..., <c>fc.weight</c>, <c>head.weight</c>.
+/// </remarks>
+public sealed class MnistClassifier : Module<Tensor, Tensor>, IFeatureExtractor
+{
+    /// <summary>The image side the network expects.</summary>
+    public const int ImageSize = 28;
+
+    private readonly Conv2d[] _convs;
+    private readonly GroupNorm[] _norms;
+    private readonly Linear _fc;
+    private readonly Dropout _dropout;
+    private readonly Linear _head;
+
+    /// <summary>Builds the network (PyTorch's default initialisation; seed with <see cref="Torch.ManualSeed"/>).</summary>
+    public MnistClassifier(MnistClassifierConfig? config = null)
+    {
+        Config = config ?? new MnistClassifierConfig();
+        int[] channels = [1, Config.Channels1, Config.Channels2, Config.Channels3];
+        _convs = new Conv2d[3];
+        _norms = new GroupNorm[3];
+        for (int i = 0; i < 3; i++)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels[i + 1]);
+            if (channels[i + 1] % Config.Groups != 0)
+            {
+                throw new ArgumentException($"GroupNorm groups ({Config.Groups}) must divide every channel count, not {channels[i + 1]}", nameof(config));
+            }
+            _convs[i] = RegisterModule($"conv{i + 1}", new Conv2d(channels[i], channels[i + 1], 3, padding: 1));
+            _norms[i] = RegisterModule($"norm{i + 1}", new GroupNorm(Config.Groups, channels[i + 1]));
+        }
+        _fc = RegisterModule("fc", new Linear(Config.Channels3 * 3L * 3L, Config.FeatureDim));
+        _dropout = RegisterModule("dropout", new Dropout(Config.Dropout));
+        _head = RegisterModule("head", new Linear(Config.FeatureDim, Config.Classes));
+    }
+
+    /// <summary>The sizes this network was built with.</summary>
+    public MnistClassifierConfig Config { get; }
+
+    /// <inheritdoc/>
+    public long FeatureDimension => Config.FeatureDim;
+
+    /// <summary>The penultimate features [N, D] (after the ReLU) of images [N, 1, 28, 28] in [−1, 1].</summary>
+    public Tensor Features(Tensor images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.Dim != 4 || images.Size(1) != 1 || images.Size(2) != ImageSize || images.Size(3) != ImageSize)
+        {
+            throw new ArgumentException($"MnistClassifier expects images [N, 1, {ImageSize}, {ImageSize}], got {Tensor.FormatShape(images.Shape)}", nameof(images));
+        }
+        using var scope = new TensorScope();
+        var h = images;
+        for (int i = 0; i < 3; i++)
+        {
+            h = Functional.MaxPool2d(_norms[i].Forward(_convs[i].Forward(h)).Relu(), 2);
+        }
+        return scope.Keep(_fc.Forward(h.Flatten(1)).Relu());
+    }
+
+    /// <summary>The class logits [N, classes] of images [N, 1, 28, 28] in [−1, 1].</summary>
+    public override Tensor Forward(Tensor input)
+    {
+        using var scope = new TensorScope();
+        var logits = _head.Forward(_dropout.Forward(Features(input)));
+        return scope.Keep(logits);
+    }
+}
