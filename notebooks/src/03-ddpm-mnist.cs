@@ -308,7 +308,9 @@ Tensor Generate(Sampler sampler, int count, ulong seed, int batch = 250)
     var parts = new List<Tensor>();
     for (int start = 0; start < count; start += batch)
         parts.Add(sampler.Sample(model, [Math.Min(batch, count - start), 1, 28, 28], g));
-    var all = Torch.Cat(parts, 0);
+    var joined = Torch.Cat(parts, 0);
+    var all = joined.Clamp(-1, 1);   // to the pixel range (DDIM does not clip its last step)
+    joined.Dispose();
     foreach (var p in parts) p.Dispose();
     g.Dispose();
     return all;
