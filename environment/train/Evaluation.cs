@@ -36,8 +36,13 @@ internal static class Evaluation
             _ => throw new ArgumentException($"unknown sampler '{samplerName}': use ddim-N or ddpm-1000"),
         };
         using var network = FeatureNetwork.Load(FeatureNetworkPath);
-        using var mnist = config.Name.Contains("fashion", StringComparison.Ordinal) ? FashionMnist.Load(train: false) : Mnist.LoadNpm();
-        using var real = mnist.Images * 2.0 - 1.0;
+        // The reference digits are the FID network's held-out split (as in notebook 03): the first N against the samples,
+        // the next N for the floor. Fashion-MNIST uses its test set.
+        using var pool = config.Name.Contains("fashion", StringComparison.Ordinal) ? FashionMnist.Load(train: false) : Mnist.LoadNpm();
+        var (train, test) = pool.Split(2000, 1234);
+        train.Dispose();
+        using var heldOut = test;
+        using var real = heldOut.Images * 2.0 - 1.0;
         Console.WriteLine($"train: evaluating {folder} ({unet.ParameterCount:N0} parameters, step {card.Steps}) with {samplerName}, {samples} samples, {Torch.Threads} thread(s)");
         var quality = SampleQuality.Measure(unet, sampler, samplerName, network, real, samples, seed: 0);
         quality.WriteTo(card);
