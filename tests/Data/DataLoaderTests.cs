@@ -168,11 +168,11 @@ public sealed class DataLoaderMemoryTests
     {
         using var data = DataLoaderTests.Numbered(100);
         var loader = new DataLoader(data, 16, seed: 3, randomHorizontalFlip: true, scaleToMinusOneOne: true);
-        long before = Tensor.LiveCount;
+        long before = LiveTensors.Count();
         for (int i = 0; i < 500; i++)
         {
             using var batch = loader.NextBatch();
-            Assert.Equal(before + 2, Tensor.LiveCount);
+            Assert.Equal(before + 2, LiveTensors.Count());
         }
         foreach (var batch in loader.Batches().Take(500))
         {
@@ -182,22 +182,22 @@ public sealed class DataLoaderMemoryTests
                 _ = (batch.Images * 2.0).Sum().ToDouble();  // the scope frees the temporaries, the using the batch
             }
         }
-        Assert.Equal(before, Tensor.LiveCount);
+        Assert.Equal(before, LiveTensors.Count());
     }
 
     [Fact]
     public void ImageDataset_OutlivesTheScopeItWasMadeIn()
     {
-        long before = Tensor.LiveCount;
+        long before = LiveTensors.Count();
         ImageDataset data;
         using (new TensorScope())
         {
             data = DataLoaderTests.Numbered(5);
             using var subset = data.Take(2);
         }
-        Assert.Equal(before + 2, Tensor.LiveCount);
+        Assert.Equal(before + 2, LiveTensors.Count());
         Assert.Equal(5, data.Count);
         data.Dispose();
-        Assert.Equal(before, Tensor.LiveCount);
+        Assert.Equal(before, LiveTensors.Count());
     }
 }

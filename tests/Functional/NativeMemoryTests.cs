@@ -13,7 +13,7 @@ public class NativeMemoryTests
     {
         Torch.ManualSeed(12);
         SettleFinalizers();
-        long before = Tensor.LiveCount;
+        long before = LiveTensors.Count();
         for (int i = 0; i < 5; i++)
         {
             using var scope = new TensorScope();
@@ -27,7 +27,7 @@ public class NativeMemoryTests
             _ = w.Grad;
             _ = Autograd.Grad([Functional.Linear(x.Reshape(2, -1), x.Reshape(2, -1)).Sum()], [x]);
         }
-        Assert.Equal(before, Tensor.LiveCount);
+        Assert.Equal(before, LiveTensors.Count());
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public class NativeMemoryTests
     {
         var x = Torch.FromArray(new double[] { 1, 2 }).RequiresGrad_();
         SettleFinalizers();
-        long before = Tensor.LiveCount;
+        long before = LiveTensors.Count();
         for (int i = 0; i < 20; i++)
         {
             using var scope = new TensorScope();
@@ -45,7 +45,7 @@ public class NativeMemoryTests
             _ = x.Grad;
             x.ZeroGrad();
         }
-        Assert.Equal(before, Tensor.LiveCount);
+        Assert.Equal(before, LiveTensors.Count());
         x.Dispose();
     }
 

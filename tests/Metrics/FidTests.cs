@@ -135,13 +135,13 @@ public class FidMemoryTests
         using var generator = new Generator(9);
         using var a = Torch.Randn([50, 8], DType.Float32, generator: generator);
         using var b = Torch.Randn([60, 8], DType.Float32, generator: generator);
-        long before = Tensor.LiveCount;
+        long before = LiveTensors.Count();
         Fid.Compute(a, b);
         Fid.Floor(b, 30, 1);
         using (var stats = GaussianStatistics.FromFeatures(a))
         {
             Fid.FromStatistics(stats, stats);
         }
-        Assert.Equal(before, Tensor.LiveCount);
+        Assert.Equal(before, LiveTensors.Count());
     }
 }

@@ -236,12 +236,12 @@ public class UNetDeterminismTests
         using var model = new UNet(UNetConfig.MnistTiny with { ImageSize = 8, ChannelMultipliers = [1, 2], AttentionResolutions = [4] });
         model.Eval();
         var sampler = new DdpmSampler(NoiseSchedule.Linear(10));
-        long before = Tensor.LiveCount;
+        long before = LiveTensors.Count();
         using (var g = new Generator(1))
         using (var x = sampler.Sample(model, [2, 1, 8, 8], g))
         {
             Assert.Equal(new long[] { 2, 1, 8, 8 }, x.Shape);
         }
-        Assert.Equal(before, Tensor.LiveCount);
+        Assert.Equal(before, LiveTensors.Count());
     }
 }

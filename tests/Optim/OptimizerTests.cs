@@ -190,9 +190,9 @@ public class OptimizerMemoryTests
             }
             if (i == 10)
             {
-                live = Tensor.LiveCount;
+                live = LiveTensors.Count();
             }
         }
-        Assert.Equal(live, Tensor.LiveCount);
+        Assert.Equal(live, LiveTensors.Count());
     }
 }

@@ -1,7 +1,8 @@
+using Diffusion.Tests.Support;
 namespace Diffusion.Tests.Support;
 
 /// <summary>
-/// Tests that read process-wide state (<c>Tensor.LiveCount</c>, the global generator) join this collection: xunit
+/// Tests that read process-wide state (<c>LiveTensors.Count()</c>, the global generator) join this collection: xunit
 /// runs it alone, after the parallel tests, so no other test creates tensors or draws numbers meanwhile.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]

@@ -56,7 +56,7 @@ public class TensorCoreTests
     [Fact]
     public void Scope_FreesAllButKept()
     {
-        long before = Tensor.LiveCount;
+        long before = LiveTensors.Count();
         Tensor kept;
         using (var scope = new TensorScope())
         {
@@ -64,10 +64,10 @@ public class TensorCoreTests
             var b = a * 2.0 + 1.0;
             kept = scope.Keep(b.Sum());
         }
-        Assert.Equal(before + 1, Tensor.LiveCount);
+        Assert.Equal(before + 1, LiveTensors.Count());
         Assert.False(kept.IsDisposed);
         kept.Dispose();
-        Assert.Equal(before, Tensor.LiveCount);
+        Assert.Equal(before, LiveTensors.Count());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Diffusion.Tests.Support;
 using System.Text.Json;
 using Diffusion.Nn;
 using Diffusion.Tensors;
@@ -6,6 +7,8 @@ using Diffusion.Training;
 namespace Diffusion.Tests.Training;
 
 /// <summary>Checkpoint files: round trips, damage detection, atomic writes, model cards.</summary>
+/// <summary>Bit-identical comparisons of runs: the trainer reseeds libtorch's global generator each step, so these run alone.</summary>
+[Collection(SerialCollection.Name)]
 public class CheckpointTests
 {
     /// <summary>A tiny "sampler": three denoising passes from seeded noise.</summary>

@@ -18,12 +18,12 @@ public class TrainerMemoryTests
         {
             t.TrainStep();
         }
-        long after10 = Tensor.LiveCount;
+        long after10 = LiveTensors.Count();
         for (int i = 0; i < 290; i++)
         {
             t.TrainStep();
         }
-        Assert.Equal(after10, Tensor.LiveCount);
+        Assert.Equal(after10, LiveTensors.Count());
         Assert.Equal(300, t.Step);
     }
 }

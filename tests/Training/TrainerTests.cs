@@ -1,3 +1,4 @@
+using Diffusion.Tests.Support;
 using Diffusion.Nn;
 using Diffusion.Tensors;
 using Diffusion.Training;
@@ -5,6 +6,8 @@ using Diffusion.Training;
 namespace Diffusion.Tests.Training;
 
 /// <summary>The Algorithm 1 loop: loss goes down, resume is exact, cancel leaves a resumable checkpoint (tiny MLP, float32, exact comparisons).</summary>
+/// <summary>Bit-identical comparisons of runs: the trainer reseeds libtorch's global generator each step, so these run alone.</summary>
+[Collection(SerialCollection.Name)]
 public class TrainerTests
 {
     private static void AssertSameWeights(Module expected, Module actual)
