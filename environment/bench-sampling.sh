@@ -13,33 +13,19 @@ threads="${1:-$(nproc)}"
 ddpm_steps="${2:-1000}"
 ddim_steps="${3:-50}"
 batch="${4:-64}"
-python=/usr/bin/python3
-if ! "$python" -c "import torch" 2>/dev/null; then
-  echo "bench-sampling: PyTorch is missing from $python; run environment/setup.sh (it installs python3-torch)" >&2
-  exit 1
-fi
-echo "bench-sampling: building the C# side"
-dotnet build "$here/bench/Diffusion.Bench.csproj" -c Release -nologo -v q >/dev/null
-dll="$here/bench/bin/Release/net10.0/Diffusion.Bench.dll"
+name=bench-sampling
+source "$here/bench/side_by_side.sh"
 args=(--threads "$threads" --batch "$batch" --ddpm-steps "$ddpm_steps" --ddim-steps "$ddim_steps")
 
-cs_out="$(mktemp)"; py_out="$(mktemp)"
-trap 'rm -f "$cs_out" "$py_out"' EXIT
 echo "bench-sampling: C# ($threads threads, batch $batch, DDPM $ddpm_steps of 1000 steps timed, DDIM $ddim_steps steps)"
 dotnet "$dll" sampling "${args[@]}" | tee "$cs_out"
 echo "bench-sampling: PyTorch ($threads threads, same loops)"
 "$python" "$here/bench/bench_sampling.py" "${args[@]}" | tee "$py_out"
-
-field() { grep '^RESULT' "$1" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2; }
-cs_params=$(field "$cs_out" params); py_params=$(field "$py_out" params)
-if [ "$cs_params" != "$py_params" ]; then
-  echo "bench-sampling: parameter counts differ (C# $cs_params, PyTorch $py_params)" >&2
-  exit 1
-fi
+same_parameters
 note=""
 if [ "$ddpm_steps" -lt 1000 ]; then note=" (extrapolated from $ddpm_steps of the 1000 steps)"; fi
 echo "parameters: $cs_params (both); $batch samples, $threads threads"
 echo "ddpm-1000: C# $(field "$cs_out" ddpm_s) s, PyTorch $(field "$py_out" ddpm_s) s$note"
 echo "ddim-$ddim_steps: C# $(field "$cs_out" ddim_s) s, PyTorch $(field "$py_out" ddim_s) s"
-awk -v c="$(field "$cs_out" ddpm_s)" -v p="$(field "$py_out" ddpm_s)" 'BEGIN { printf "ddpm-1000 ratio (C# / PyTorch): %.2f\n", c / p }'
-awk -v c="$(field "$cs_out" ddim_s)" -v p="$(field "$py_out" ddim_s)" -v s="$ddim_steps" 'BEGIN { printf "ddim-%s ratio (C# / PyTorch): %.2f\n", s, c / p }'
+ratio ddpm-1000 ddpm_s
+ratio "ddim-$ddim_steps" ddim_s

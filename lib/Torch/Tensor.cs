@@ -24,6 +24,19 @@ public sealed partial class Tensor : IDisposable
     /// <summary>Native tensors alive right now (all threads): tests use it to prove loops do not leak.</summary>
     public static long LiveCount => TensorHandle.Live;
 
+    /// <summary>
+    /// The tensors still referenced somewhere: collects garbage and runs pending finalizers first, so that temporaries
+    /// dropped without <c>Dispose</c> (say the tensor of <c>x.Min().ToDouble()</c>) are freed and no longer counted.
+    /// Notebooks end with it to show that everything they own was disposed; tests use it to compare counts.
+    /// </summary>
+    public static long ReachableCount()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return TensorHandle.Live;
+    }
+
     /// <summary>True once the tensor was disposed.</summary>
     public bool IsDisposed => _handle.IsClosed;
 

@@ -8,12 +8,6 @@ namespace Diffusion.Tests.Support;
 /// </summary>
 public static class LiveTensors
 {
-    /// <summary>Collects garbage, waits for pending finalizers, and returns the live native tensor count.</summary>
-    public static long Count()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        return Tensor.LiveCount;
-    }
+    /// <summary>The live native tensor count after garbage collection and pending finalizers (<see cref="Tensor.ReachableCount"/>).</summary>
+    public static long Count() => Tensor.ReachableCount();
 }
