@@ -233,4 +233,7 @@ new Figure(new ScatterTrace(Values.Of(Xs(first)[..600]), Values.Of(Ys(first)[..6
 model.Dispose(); train.Dispose(); start.Dispose(); generator.Dispose();
 plain.Samples.Dispose();
 annealed.Samples.Dispose();
-Console.WriteLine($"live tensors at the end: {Tensor.LiveCount}");
+long finalCount = Tensor.LiveCount;          // includes temporaries such as the tensor behind x.Max().ToDouble()
+long heldCount = Tensor.ReachableCount();    // after the GC has freed those temporaries
+Console.WriteLine($"live tensors at the end: {heldCount} still held ({finalCount - heldCount} dropped temporaries freed by the GC)");
+if (heldCount != 0) throw new Exception($"{heldCount} tensors are still held: a Dispose is missing above");

@@ -459,4 +459,7 @@ if (!CourseProfile.IsFast) neighbourPool.Dispose();
 samples.Dispose(); ddim50Samples!.Dispose(); realFeatures.Dispose(); floorFeatures.Dispose(); fidNetwork.Dispose();
 gridGenerator.Dispose(); trainer.Dispose(); demo.Dispose(); model.Dispose();
 trainImages.Dispose(); testImages.Dispose(); trainSet.Dispose(); testSet.Dispose(); mnist.Dispose();
-Console.WriteLine($"live tensors at the end: {Tensor.LiveCount}");
+long finalCount = Tensor.LiveCount;          // includes temporaries such as the tensor behind x.Max().ToDouble()
+long heldCount = Tensor.ReachableCount();    // after the GC has freed those temporaries
+Console.WriteLine($"live tensors at the end: {heldCount} still held ({finalCount - heldCount} dropped temporaries freed by the GC)");
+if (heldCount != 0) throw new Exception($"{heldCount} tensors are still held: a Dispose is missing above");
