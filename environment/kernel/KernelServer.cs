@@ -37,6 +37,7 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
     private Timer? _flushTimer;
     private JupyterMessage? _parent;
     private int _executionCount;
+    private readonly CellHistory _history = new();
 
     /// <summary>Binds the sockets; <paramref name="workingDirectory"/> is where <c>#r</c> paths start.</summary>
     public KernelServer(ConnectionInfo connection, string workingDirectory)
@@ -225,7 +226,7 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
                 Reply(socket, request, "comm_info_reply", new JsonObject { ["status"] = "ok", ["comms"] = new JsonObject() });
                 break;
             case "history_request":
-                Reply(socket, request, "history_reply", new JsonObject { ["status"] = "ok", ["history"] = new JsonArray() });
+                Reply(socket, request, "history_reply", new JsonObject { ["status"] = "ok", ["history"] = _history.Reply(content) });
                 break;
             case "connect_request":
                 Reply(socket, request, "connect_reply", new JsonObject
@@ -306,6 +307,7 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
         if (storeHistory)
         {
             _executionCount++;
+            _history.Add(_executionCount, code);
         }
         var count = _executionCount;
         _parent = request;
@@ -314,6 +316,20 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
             _iopub.Publish("execute_input", new JsonObject { ["code"] = code, ["execution_count"] = count }, request);
         }
         _warmUp.Wait();
+        if (CellSource.IsHelpRequest(code, out var helpName))
+        {
+            // IPython's "?name": the documentation goes to the client's pager as a payload of the reply.
+            var help = _assist.Inspect(helpName, helpName.Length) ?? $"No documentation found for '{helpName}'.";
+            Reply(socket, request, "execute_reply", new JsonObject
+            {
+                ["status"] = "ok", ["execution_count"] = count, ["user_expressions"] = new JsonObject(),
+                ["payload"] = new JsonArray(new JsonObject
+                {
+                    ["source"] = "page", ["data"] = new JsonObject { ["text/plain"] = help }, ["start"] = 0,
+                }),
+            });
+            return true;
+        }
         var token = Interrupt.Begin();
         _bridge.BeginCell(token);
         var result = RunCell(code, token);
@@ -323,6 +339,10 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
             try
             {
                 var data = Bundle(result.Value);
+                if (storeHistory && data["text/plain"] is JsonValue plain)
+                {
+                    _history.SetOutput(count, plain.GetValue<string>());
+                }
                 FlushStreams();
                 _iopub.Publish("execute_result", new JsonObject
                 {
@@ -455,6 +475,13 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
 
     /// <inheritdoc/>
     public void Update(object? value, string displayId) => PublishDisplay("update_display_data", value, displayId);
+
+    /// <inheritdoc/>
+    public void Clear(bool wait)
+    {
+        FlushStreams();
+        _iopub.Publish("clear_output", new JsonObject { ["wait"] = wait }, _parent);
+    }
 
     private void PublishDisplay(string msgType, object? value, string displayId)
     {

@@ -57,4 +57,24 @@ public class CellTextTests
         Assert.Equal(2, TextPositions.ToCodePoints(text, 3));
         Assert.Equal(3, TextPositions.ToCodePoints(text, text.Length));
     }
+
+    [Theory]
+    [InlineData("?Math.Sqrt", "Math.Sqrt")]
+    [InlineData("  Console.WriteLine? ", "Console.WriteLine")]
+    [InlineData("? x", "x")]
+    public void IsHelpRequest_RecognisesQuestionMarkBeforeOrAfterAName(string code, string name)
+    {
+        Assert.True(CellSource.IsHelpRequest(code, out var found));
+        Assert.Equal(name, found);
+    }
+
+    [Theory]
+    [InlineData("x ? 1 : 2")]
+    [InlineData("int? y = null;")]
+    [InlineData("?Math.Sqrt\n1")]
+    [InlineData("a?.b")]
+    public void IsHelpRequest_LeavesCodeAlone(string code)
+    {
+        Assert.False(CellSource.IsHelpRequest(code, out _));
+    }
 }

@@ -8,6 +8,9 @@ internal interface IDisplaySink
 
     /// <summary>Replaces the output with that display id.</summary>
     void Update(object? value, string displayId);
+
+    /// <summary>Clears the cell's outputs so far; with <paramref name="wait"/>, only when the next output arrives.</summary>
+    void Clear(bool wait);
 }
 
 /// <summary>An output shown by <c>display(x)</c>; <see cref="Update"/> replaces it in place.</summary>

@@ -11,6 +11,20 @@ internal static partial class CellSource
     [GeneratedRegex(@"^\s*(#!\S+|%%?[A-Za-z]\S*)")]
     private static partial Regex MagicLine();
 
+    [GeneratedRegex(@"^\s*(?:\?\s*(?<name>[A-Za-z_][\w.]*)|(?<name>[A-Za-z_][\w.]*)\s*\?)\s*$")]
+    private static partial Regex HelpLine();
+
+    /// <summary>
+    /// True when the whole cell is a help request, <c>?Name</c> or <c>Name?</c> as in IPython (for example <c>?Math.Sqrt</c>);
+    /// <paramref name="name"/> is the name to document.
+    /// </summary>
+    public static bool IsHelpRequest(string code, out string name)
+    {
+        var match = HelpLine().Match(code);
+        name = match.Success ? match.Groups["name"].Value : "";
+        return match.Success;
+    }
+
     /// <summary>Returns the code to compile, or an error naming the unsupported magic.</summary>
     public static string Prepare(string code, out CellError? error)
     {

@@ -43,6 +43,13 @@ class CSharpKernelTests(jupyter_kernel_test.KernelTests):
 
     code_inspect_sample = "Math.Sqrt"
 
+    code_page_something = "?Math.Sqrt"
+
+    code_clear_output = 'Console.WriteLine("first");\nclear_output();'
+
+    supported_history_operations = ("tail", "range", "search")
+    code_history_pattern = "6 *"
+
 
 if __name__ == "__main__":
     unittest.main()
