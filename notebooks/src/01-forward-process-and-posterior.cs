@@ -19,7 +19,7 @@ using Diffusion.Hosting;
 using Diffusion.Metrics;
 using Diffusion.Plotting;
 
-Torch.Threads = Environment.ProcessorCount;
+Torch.Threads = CourseProfile.Threads(Environment.ProcessorCount);   // DIFFUSION_THREADS=1 on a busy machine
 Torch.ManualSeed(0);
 Console.WriteLine($"profile: {CourseProfile.Name}, libtorch {Torch.Version}");
 

@@ -22,7 +22,7 @@ using Diffusion.Score;
 
 // One thread: the matrices here are small (512 × 128), so splitting each op across cores costs more in synchronisation
 // than it saves (measured: 4.8 ms per training step on one thread; several times slower on two busy cores).
-Torch.Threads = 1;
+Torch.Threads = CourseProfile.Threads(1);   // DIFFUSION_THREADS overrides
 Torch.ManualSeed(0);
 Console.WriteLine($"profile: {CourseProfile.Name}, libtorch {Torch.Version}, {Torch.Threads} threads");
 

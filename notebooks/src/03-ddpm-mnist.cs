@@ -25,8 +25,7 @@ using Diffusion.Models;
 using Diffusion.Plotting;
 using Diffusion.Training;
 
-// DIFFUSION_THREADS overrides the thread count (e.g. 1 on a machine that is busy with a training run).
-Torch.Threads = int.TryParse(Environment.GetEnvironmentVariable("DIFFUSION_THREADS"), out int threadCount) ? threadCount : Environment.ProcessorCount;
+Torch.Threads = CourseProfile.Threads(Environment.ProcessorCount);   // DIFFUSION_THREADS=1 on a busy machine
 Torch.ManualSeed(0);
 Console.WriteLine($"profile: {CourseProfile.Name}, libtorch {Torch.Version}, {Torch.Threads} threads");
 
