@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Tests.Support;
 
@@ -51,11 +52,11 @@ public sealed class Fixture
         double[] values = Values(name);
         return dtype switch
         {
-            "float64" => Torch.FromSpan<double>(values, shape),
-            "float32" => Torch.FromSpan<float>(values.Select(v => (float)v).ToArray(), shape),
-            "int64" => Torch.FromSpan<long>(values.Select(v => (long)v).ToArray(), shape),
-            "int32" => Torch.FromSpan<int>(values.Select(v => (int)v).ToArray(), shape),
-            "bool" => Torch.FromSpan<bool>(values.Select(v => v != 0).ToArray(), shape),
+            "float64" => tensor(values, shape),
+            "float32" => tensor(values.Select(v => (float)v).ToArray(), shape),
+            "int64" => tensor(values.Select(v => (long)v).ToArray(), shape),
+            "int32" => tensor(values.Select(v => (int)v).ToArray(), shape),
+            "bool" => tensor(values.Select(v => v != 0).ToArray(), shape),
             _ => throw new InvalidDataException($"fixture entry '{name}' has unsupported dtype '{dtype}'"),
         };
     }
@@ -84,9 +85,9 @@ public static class TensorAssert
     /// <summary>Asserts equal shapes and |actual - expected| &lt;= atol + rtol * |expected| elementwise.</summary>
     public static void Close(double[] expected, Tensor actual, double atol = 1e-5, double rtol = 1e-5, string what = "")
     {
-        using var d = actual.To(DType.Float64);
-        double[] a = d.ToArray<double>();
-        Assert.True(expected.Length == a.Length, $"{what}: expected {expected.Length} values, got {a.Length} (shape {Tensor.FormatShape(actual.Shape)})");
+        using var d = actual.detach().cpu().to(float64);
+        double[] a = d.data<double>().ToArray();
+        Assert.True(expected.Length == a.Length, $"{what}: expected {expected.Length} values, got {a.Length} (shape [{string.Join(", ", actual.shape)}])");
         for (int i = 0; i < a.Length; i++)
         {
             double tol = atol + rtol * Math.Abs(expected[i]);
@@ -99,7 +100,7 @@ public static class TensorAssert
     /// <summary>Compares against fixture entry <paramref name="name"/> (shape and values).</summary>
     public static void Close(Fixture fixture, string name, Tensor actual, double atol = 1e-5, double rtol = 1e-5)
     {
-        Assert.Equal(fixture.Shape(name), actual.Shape);
+        Assert.Equal(fixture.Shape(name), actual.shape);
         Close(fixture.Values(name), actual, atol, rtol, name);
     }
 }
