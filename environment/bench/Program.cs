@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Diffusion.Bench;
-using Diffusion.Optim;
-using Diffusion.Tensors;
+using Diffusion.Engine;
+using TorchSharp;
+using static TorchSharp.torch;
 
 // The C# side of the UNet training-step benchmark (see bench_torch.py for the identical PyTorch side).
 // Usage: Diffusion.Bench [--threads N] [--warmup W] [--steps S] [--batch B] [--params-only]
@@ -26,15 +27,16 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 
-Torch.Threads = threads;
-Torch.ManualSeed(0);
-using var model = new UNet();
-Console.WriteLine($"c# libtorch {Torch.Version}: UNet parameters {model.ParameterCount}, threads {Torch.Threads}");
+TorchEngine.Initialize(threads);
+manual_seed(0);
+using var model = new Diffusion.Bench.UNet();
+long parameterCount = model.parameters().Sum(p => p.numel());
+Console.WriteLine($"c# {TorchEngine.Describe()}: UNet parameters {parameterCount}");
 if (paramsOnly)
 {
     return 0;
 }
-using var opt = new Adam(model, lr: 2e-4);
+using var opt = optim.Adam(model.parameters(), lr: 2e-4);
 const int T = 1000;
 // alpha-bar_t = prod_{s<=t} (1 - beta_s), linear betas from 1e-4 to 0.02 (DDPM).
 var abarValues = new float[T];
@@ -44,29 +46,29 @@ for (int i = 0; i < T; i++)
     prod *= 1 - (1e-4 + (0.02 - 1e-4) * i / (T - 1));
     abarValues[i] = (float)prod;
 }
-using var abar = Torch.FromArray(abarValues);
-using var x0 = Torch.Rand([batch, 1, 28, 28]) * 2 - 1;
+using var abar = tensor(abarValues);
+using var x0 = (rand([batch, 1, 28, 28]) * 2 - 1).DetachFromDisposeScope();
 
 double TrainStep()
 {
-    using var scope = new TensorScope();
-    var t = Torch.Randint(0, T, [batch]);
-    var eps = Torch.RandnLike(x0);
-    var ab = abar.IndexSelect(0, t).Reshape(batch, 1, 1, 1);
-    var xt = ab.Sqrt() * x0 + ab.RSub(1.0).Sqrt() * eps;
-    var loss = Functional.MseLoss(model.Forward(xt, t), eps);
-    opt.ZeroGrad();
-    loss.Backward();
-    opt.Step();
-    return loss.ToDouble();
+    using var scope = NewDisposeScope();
+    var t = randint(0, T, [batch]);
+    var eps = randn_like(x0);
+    var ab = abar.index_select(0, t).reshape(batch, 1, 1, 1);
+    var xt = ab.sqrt() * x0 + (1.0 - ab).sqrt() * eps;
+    var loss = nn.functional.mse_loss(model.forward(xt, t), eps);
+    opt.zero_grad();
+    loss.backward();
+    opt.step();
+    return loss.item<float>();
 }
 
 double ForwardOnly()
 {
-    using var scope = new TensorScope();
-    using var noGrad = Torch.NoGrad();
-    var t = Torch.Randint(0, T, [batch]);
-    return model.Forward(x0, t).Sum().ToDouble();
+    using var scope = NewDisposeScope();
+    using var noGrad = no_grad();
+    var t = randint(0, T, [batch]);
+    return model.forward(x0, t).sum().item<float>();
 }
 
 for (int i = 0; i < warmup; i++)
@@ -91,5 +93,5 @@ for (int i = 0; i < steps; i++)
 }
 Console.WriteLine("c# forward (no grad): " + string.Join(" ", fwd.Select(v => v.ToString("F1", CultureInfo.InvariantCulture))) + " ms");
 static double Median(List<double> v) => v.Order().ElementAt(v.Count / 2);
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT csharp train_ms={Median(train):F3} forward_ms={Median(fwd):F3} params={model.ParameterCount}"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT csharp train_ms={Median(train):F3} forward_ms={Median(fwd):F3} params={parameterCount}"));
 return 0;

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using Diffusion.Ddpm;
+using Diffusion.Engine;
 using Diffusion.Models;
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Bench;
 
@@ -35,20 +37,21 @@ internal static class SamplingBench
             }
         }
 
-        Torch.Threads = threads;
-        Torch.ManualSeed(0);
+        TorchEngine.Initialize(threads);
+        manual_seed(0);
         using var model = new Models.UNet(UNetConfig.MnistSmall);
-        model.Eval();
+        model.eval();
+        long parameterCount = model.parameters().Sum(p => p.numel());
         var schedule = NoiseSchedule.Linear(1000);
-        Console.WriteLine($"c# libtorch {Torch.Version}: UNet parameters {model.ParameterCount}, threads {Torch.Threads}, batch {batch}");
+        Console.WriteLine($"c# {TorchEngine.Describe()}: UNet parameters {parameterCount}, batch {batch}");
         using var generator = new Generator(1);
         long[] shape = [batch, 1, 28, 28];
 
-        using (var noGrad = Torch.NoGrad())
-        using (var scope = new TensorScope())
+        using (var noGrad = no_grad())
+        using (var scope = NewDisposeScope())
         {
-            var x = Torch.Randn(shape, generator: generator);
-            model.Forward(x, NoiseSchedule.Steps(500, batch));   // warm-up
+            var x = randn(shape, generator: generator);
+            model.forward(x, NoiseSchedule.Steps(500, batch));   // warm-up
         }
 
         var ddpm = new DdpmSampler(schedule);
@@ -61,14 +64,14 @@ internal static class SamplingBench
         }
         else
         {
-            using var noGrad = Torch.NoGrad();
-            var x = Torch.Randn(shape, generator: generator);
+            using var noGrad = no_grad();
+            var x = randn(shape, generator: generator);
             for (int i = 0; i < ddpmSteps; i++)
             {
-                using var scope = new TensorScope();
+                using var scope = NewDisposeScope();
                 int t = timesteps[i];
-                var eps = model.Forward(x, NoiseSchedule.Steps(t, batch));
-                var next = scope.Keep(ddpm.Step(eps, t, x, generator).PrevSample);
+                var eps = model.forward(x, NoiseSchedule.Steps(t, batch));
+                var next = ddpm.Step(eps, t, x, generator).PrevSample.MoveToOuterDisposeScope();
                 x.Dispose();
                 x = next;
             }
@@ -83,10 +86,10 @@ internal static class SamplingBench
         using (var sample = ddim.Sample(model, shape, generator))
         {
             double ddimSeconds = clock.Elapsed.TotalSeconds;
-            bool finite = double.IsFinite(sample.Abs().Sum().ToDouble());
+            bool finite = double.IsFinite(sample.abs().sum().item<float>());
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"c# ddim: {ddimSteps} steps, {ddimSeconds:F2} s"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"RESULT csharp ddpm_s={ddpmSeconds:F3} ddim_s={ddimSeconds:F3} params={model.ParameterCount} finite={(finite ? 1 : 0)}"));
+                $"RESULT csharp ddpm_s={ddpmSeconds:F3} ddim_s={ddimSeconds:F3} params={parameterCount} finite={(finite ? 1 : 0)}"));
         }
         return 0;
     }

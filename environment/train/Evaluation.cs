@@ -3,7 +3,9 @@ using Diffusion.Data;
 using Diffusion.Ddpm;
 using Diffusion.Metrics;
 using Diffusion.Models;
-using Diffusion.Tensors;
+using Diffusion.Engine;
+using TorchSharp;
+using static TorchSharp.torch;
 using Diffusion.Training;
 
 
@@ -43,7 +45,7 @@ internal static class Evaluation
         train.Dispose();
         using var heldOut = test;
         using var real = heldOut.Images * 2.0 - 1.0;
-        Console.WriteLine($"train: evaluating {folder} ({unet.ParameterCount:N0} parameters, step {card.Steps}) with {samplerName}, {samples} samples, {Torch.Threads} thread(s)");
+        Console.WriteLine($"train: evaluating {folder} ({unet.parameters().Sum(p => p.numel()):N0} parameters, step {card.Steps}) with {samplerName}, {samples} samples, {TorchEngine.Threads} thread(s)");
         var quality = SampleQuality.Measure(unet, sampler, samplerName, network, real, samples, seed: 0);
         quality.WriteTo(card);
         card.Save(cardPath);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
-using Diffusion.Tensors;
+using Diffusion.Engine;
 using Diffusion.Training;
 
 // The training command. Usage (environment/train.sh wraps it):
@@ -93,7 +93,7 @@ internal static class Cli
             return 2;
         }
 
-        Torch.Threads = threads ?? Environment.ProcessorCount;
+        TorchEngine.Initialize(threads ?? Environment.ProcessorCount);
         if (evaluate)
         {
             return Evaluation.Run(config, outFolder ?? Path.Combine("data", "checkpoints", config.Name), samples, sampler);
@@ -132,7 +132,7 @@ internal static class Cli
             var run = setup.Run with { Command = CommandLine(config.Name, options, synthetic, threads) };
             using var trainer = new Trainer(setup.Model, setup.Loss, setup.Batches, options, run) { Log = Console.Out };
             Console.WriteLine($"train: {config.Name}: {setup.Model.TypeName} with {setup.Model.ParameterCount:N0} parameters, {run.Data}; " +
-                $"libtorch {Torch.Version}, {Torch.Threads} thread(s); {options.Steps} steps of batch {options.BatchSize}" +
+                $"{TorchEngine.Describe()}; {options.Steps} steps of batch {options.BatchSize}" +
                 (options.OutputFolder is null ? "" : $" -> {options.OutputFolder}"));
             if (trainer.ResumedFrom is { } from)
             {
@@ -180,7 +180,7 @@ internal static class Cli
         }
         times.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT seconds_per_step_median={times[times.Count / 2]:0.0000} mean={times.Average():0.0000} threads={Torch.Threads} batch={trainer.Options.BatchSize} peak_rss_mb={PeakRssMb():0}"));
+            $"RESULT seconds_per_step_median={times[times.Count / 2]:0.0000} mean={times.Average():0.0000} threads={TorchEngine.Threads} batch={trainer.Options.BatchSize} peak_rss_mb={PeakRssMb():0}"));
         return 0;
     }
 

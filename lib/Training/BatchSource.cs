@@ -1,4 +1,5 @@
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Training;
 
@@ -30,11 +31,11 @@ public static class BatchSources
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        long n = data.Size(0);
+        long n = data.size(0);
         return (_, generator) =>
         {
-            using var index = Torch.Randint(0, n, [batchSize], generator: generator);
-            return data.IndexSelect(0, index);
+            using var index = randint(0, n, [batchSize], generator: generator);
+            return data.index_select(0, index);
         };
     }
 

@@ -1,14 +1,15 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Diffusion.IO;
-using Diffusion.Nn;
-using Diffusion.Optim;
-using Diffusion.Tensors;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Diffusion.Training;
 
 /// <summary>
-/// Training checkpoints: one safetensors file holding the model (<c>model.*</c>), its EMA (<c>ema.*</c>), the optimizer
-/// state (<c>optimizer.*</c>), the trainer's generator state (<c>rng.generator</c>) and the loss history
+/// Training checkpoints: one safetensors file holding the model (<c>model.*</c>), its EMA (<c>ema.*</c>), the Adam state
+/// (<c>optimizer.*</c>, see <see cref="AdamState"/>), the trainer's generator state (<c>rng.generator</c>) and the loss history
 /// (<c>train.losses</c>), with the step, wall time, configuration and a CRC-32 of the data in <c>__metadata__</c>.
 /// </summary>
 /// <remarks>
@@ -50,24 +51,24 @@ public static class Checkpoint
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(content);
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        AddPrefixed(tensors, ModelPrefix, content.Model.StateDict());
+        AddPrefixed(tensors, ModelPrefix, content.Model.state_dict());
         if (content.Ema is not null)
         {
             AddPrefixed(tensors, EmaPrefix, content.Ema.StateDict());
         }
         if (content.Optimizer is not null)
         {
-            AddPrefixed(tensors, OptimizerPrefix, content.Optimizer.StateDict());
+            AddPrefixed(tensors, OptimizerPrefix, AdamState.Save(content.Optimizer, content.Model));
         }
         if (content.Generator is not null)
         {
-            tensors[GeneratorKey] = content.Generator.GetState();
+            tensors[GeneratorKey] = content.Generator.get_state();
         }
         if (content.Losses is { Count: > 0 } losses)
         {
-            tensors[LossesKey] = Torch.FromArray(losses.ToArray());
+            tensors[LossesKey] = tensor(losses.ToArray());
         }
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -140,7 +141,7 @@ public static class Checkpoint
     /// loss history. Pass null for the parts you do not need.
     /// </summary>
     /// <exception cref="InvalidDataException">The file is damaged, lacks a part that was asked for, or does not fit the model; the message names the file.</exception>
-    public static RestoredCheckpoint Restore(string path, Module model, Ema? ema = null, Optimizer? optimizer = null, Generator? generator = null)
+    public static RestoredCheckpoint Restore(string path, nn.Module model, Ema? ema = null, Adam? optimizer = null, Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         Verify(path);
@@ -153,7 +154,7 @@ public static class Checkpoint
             {
                 throw new InvalidDataException($"{path}: no model weights (no '{ModelPrefix}*' tensors)");
             }
-            Fit(path, "model weights", () => model.LoadStateDict(modelState, strict: true));
+            Fit(path, "model weights", () => StateDicts.Load(model, modelState));
             if (ema is not null)
             {
                 var emaState = Prefixed(all, EmaPrefix);
@@ -170,7 +171,7 @@ public static class Checkpoint
                 {
                     throw new InvalidDataException($"{path}: no optimizer state (no '{OptimizerPrefix}*' tensors) at step {info.Step}");
                 }
-                Fit(path, "optimizer state", () => optimizer.LoadStateDict(optimizerState));
+                Fit(path, "optimizer state", () => AdamState.Load(optimizer, model, optimizerState));
             }
             if (generator is not null)
             {
@@ -178,9 +179,9 @@ public static class Checkpoint
                 {
                     throw new InvalidDataException($"{path}: no generator state ('{GeneratorKey}')");
                 }
-                Fit(path, "generator state", () => generator.SetState(state));
+                Fit(path, "generator state", () => generator.set_state(state));
             }
-            double[] losses = all.TryGetValue(LossesKey, out var l) ? l.ToArray<double>() : [];
+            double[] losses = all.TryGetValue(LossesKey, out var l) ? l.to(float64).data<double>().ToArray() : [];
             return new RestoredCheckpoint(info, losses);
         }
         finally
@@ -197,7 +198,7 @@ public static class Checkpoint
     /// weights when <paramref name="preferEma"/> is false or it has no EMA), from exported weights the plain keys.
     /// </summary>
     /// <exception cref="InvalidDataException">The file is damaged or does not fit the model; the message names the file.</exception>
-    public static void LoadWeights(string path, Module model, bool preferEma = true)
+    public static void LoadWeights(string path, nn.Module model, bool preferEma = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         Verify(path);
@@ -207,7 +208,7 @@ public static class Checkpoint
             var ema = Prefixed(all, EmaPrefix);
             var raw = Prefixed(all, ModelPrefix);
             var chosen = preferEma && ema.Count > 0 ? ema : raw.Count > 0 ? raw : ema.Count > 0 ? ema : (IReadOnlyDictionary<string, Tensor>)all;
-            Fit(path, "weights", () => model.LoadStateDict(chosen, strict: true));
+            Fit(path, "weights", () => StateDicts.Load(model, chosen));
         }
         finally
         {
@@ -285,7 +286,7 @@ public static class Checkpoint
         {
             throw new InvalidDataException($"{path}: the {what} do not fit: {e.Message}", e);
         }
-        catch (TorchException e)
+        catch (ExternalException e)
         {
             throw new InvalidDataException($"{path}: the {what} do not fit: {e.Message}", e);
         }
@@ -336,13 +337,13 @@ public static class Checkpoint
 /// <summary>The live objects a checkpoint is written from.</summary>
 /// <param name="Model">The trained model (<c>model.*</c>).</param>
 /// <param name="Step">Optimizer steps taken.</param>
-public sealed record CheckpointContent(Module Model, long Step)
+public sealed record CheckpointContent(nn.Module Model, long Step)
 {
     /// <summary>The EMA of the weights (<c>ema.*</c>), or null.</summary>
     public Ema? Ema { get; init; }
 
-    /// <summary>The optimizer (<c>optimizer.*</c>), or null.</summary>
-    public Optimizer? Optimizer { get; init; }
+    /// <summary>The Adam optimizer over <see cref="Model"/>'s parameters (<c>optimizer.*</c>), or null.</summary>
+    public Adam? Optimizer { get; init; }
 
     /// <summary>The trainer's generator (<c>rng.generator</c>), or null.</summary>
     public Generator? Generator { get; init; }

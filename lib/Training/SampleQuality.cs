@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Diffusion.Ddpm;
 using Diffusion.Metrics;
-using Diffusion.Nn;
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Training;
 
@@ -19,16 +19,16 @@ public sealed record SampleQuality(double Fid, double FidFloor, int Samples, str
     /// <paramref name="count"/> images of <paramref name="real"/> [N, C, H, W] in [−1, 1] with <paramref name="network"/>, and returns
     /// FID and the floor FID(real₁, real₂) of two disjoint real sets of the same size (so <paramref name="real"/> needs 2 × count images).
     /// </summary>
-    public static SampleQuality Measure(Module<Tensor, Tensor, Tensor> model, Sampler sampler, string samplerName, FeatureNetwork network,
+    public static SampleQuality Measure(nn.Module<Tensor, Tensor, Tensor> model, Sampler sampler, string samplerName, FeatureNetwork network,
         Tensor real, int count, int batchSize = 250, ulong seed = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        if (real.Size(0) < 2L * count)
+        if (real.size(0) < 2L * count)
         {
-            throw new ArgumentException($"the floor needs {2 * count} real images (two disjoint sets of {count}); got {real.Size(0)}", nameof(real));
+            throw new ArgumentException($"the floor needs {2 * count} real images (two disjoint sets of {count}); got {real.size(0)}", nameof(real));
         }
-        long[] imageShape = real.Shape[1..];
-        model.Eval();
+        long[] imageShape = real.shape[1..];
+        model.eval();
         var clock = Stopwatch.StartNew();
         var batches = new List<Tensor>();
         try
@@ -40,10 +40,10 @@ public sealed record SampleQuality(double Fid, double FidFloor, int Samples, str
                 batches.Add(sampler.Sample(model, [b, .. imageShape], generator));
             }
             clock.Stop();
-            using var samples = Torch.Cat(batches, 0);
-            using var clamped = samples.Clamp(-1, 1);
-            using var realSubset = real.Narrow(0, 0, count);
-            using var realPool = real.Narrow(0, 0, 2L * count);
+            using var samples = cat(batches, 0);
+            using var clamped = samples.clamp(-1, 1);
+            using var realSubset = real.narrow(0, 0, count);
+            using var realPool = real.narrow(0, 0, 2L * count);
             double fid = Metrics.Fid.Compute(network, realSubset, clamped);
             double floor = Metrics.Fid.Floor(network, realPool, count, seed);
             return new SampleQuality(fid, floor, count, samplerName, clock.Elapsed.TotalSeconds);

@@ -3,17 +3,17 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Diffusion.Engine;
 using Diffusion.Hosting;
-using Diffusion.Nn;
-using Diffusion.Optim;
-using Diffusion.Plotting;
-using Diffusion.Tensors;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Diffusion.Training;
 
 /// <summary>
 /// The training loop of DDPM's Algorithm 1 for any model and loss: per step, take a batch x_0, compute the loss
-/// (which draws t and ε), take a gradient step with Adam (linear warm-up, gradient clipping), update the EMA.
+/// (which draws t and ε), take a gradient step with TorchSharp's Adam (linear warm-up, <c>clip_grad_norm_</c>), update the EMA.
 /// It shows a progress bar with the loss, stops cooperatively at a step boundary on cancel, writes checkpoints
 /// every N steps (atomically) and resumes from the last one, bit for bit.
 /// </summary>
@@ -28,13 +28,13 @@ namespace Diffusion.Training;
 /// (seeded with <see cref="TrainerOptions.Seed"/>, saved in checkpoints), and before every step the global generator
 /// (dropout) is re-seeded from (seed, step). So a run resumed from a checkpoint takes exactly the steps an
 /// uninterrupted run takes, on the same machine and thread count.
-/// Memory: each step runs in a <see cref="TensorScope"/>, so a long run stays flat.
+/// Memory: each step runs in a TorchSharp dispose scope, so a long run stays flat.
 /// </remarks>
 public sealed class Trainer : IDisposable
 {
     private const int LossWindow = 100;
 
-    private readonly Module _model;
+    private readonly nn.Module _model;
     private readonly TrainingLoss _loss;
     private readonly BatchSource _batches;
     private readonly Adam _optimizer;
@@ -51,7 +51,7 @@ public sealed class Trainer : IDisposable
     /// <param name="batches">The batch for each step.</param>
     /// <param name="options">The settings.</param>
     /// <param name="run">Names, data and command for the checkpoints and model card (optional).</param>
-    public Trainer(Module model, TrainingLoss loss, BatchSource batches, TrainerOptions options, RunDescription? run = null)
+    public Trainer(nn.Module model, TrainingLoss loss, BatchSource batches, TrainerOptions options, RunDescription? run = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(loss);
@@ -62,8 +62,8 @@ public sealed class Trainer : IDisposable
         _loss = loss;
         _batches = batches;
         Options = options;
-        Run = run ?? new RunDescription(model.TypeName, "");
-        _optimizer = new Adam(model, lr: options.LearningRate);
+        Run = run ?? new RunDescription(model.GetType().Name, "");
+        _optimizer = optim.Adam(model.parameters(), lr: options.LearningRate);
         _warmup = new LinearWarmup(_optimizer, options.WarmupSteps);
         _ema = new Ema(model, options.EmaDecay);
         _generator = new Generator(options.Seed);
@@ -80,7 +80,7 @@ public sealed class Trainer : IDisposable
     public RunDescription Run { get; }
 
     /// <summary>The model being trained.</summary>
-    public Module Model => _model;
+    public nn.Module Model => _model;
 
     /// <summary>The EMA of the weights (sample with <c>Ema.CopyTo(model)</c>).</summary>
     public Ema Ema => _ema;
@@ -163,7 +163,7 @@ public sealed class Trainer : IDisposable
                 {
                     try
                     {
-                        bar.Set("lr", _optimizer.LearningRate);
+                        bar.Set("lr", _warmup.LearningRate);
                         bar.Report(Step - start, RecentLoss);
                     }
                     catch (OperationCanceledException)
@@ -199,33 +199,26 @@ public sealed class Trainer : IDisposable
     public double TrainStep()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _model.Train();
-        using var scope = new TensorScope();
-        Torch.ManualSeed(StepSeed(Options.Seed, Step));
+        _model.train();
+        using var scope = NewDisposeScope();
+        manual_seed((long)StepSeed(Options.Seed, Step));
         var batch = _batches(Step, _generator);
-        try
+        var loss = _loss(batch, _generator);
+        if (loss.numel() != 1)
         {
-            var loss = _loss(batch, _generator);
-            if (loss.NumEl != 1)
-            {
-                throw new InvalidOperationException($"the loss must be a scalar, got {Tensor.FormatShape(loss.Shape)}");
-            }
-            _optimizer.ZeroGrad();
-            loss.Backward();
-            LastGradNorm = Options.GradClip > 0 ? GradClip.ClipGradNorm(_model.Parameters(), Options.GradClip) : double.NaN;
-            _optimizer.Step();
-            _optimizer.ZeroGrad();
-            _warmup.Step();
-            _ema.Update(_model);
-            double value = loss.ToDouble();
-            _losses.Add(value);
-            Step++;
-            return value;
+            throw new InvalidOperationException($"the loss must be a scalar, got {Shapes.Format(loss)}");
         }
-        finally
-        {
-            batch.Dispose();
-        }
+        _optimizer.zero_grad();
+        loss.backward();
+        LastGradNorm = Options.GradClip > 0 ? nn.utils.clip_grad_norm_(_model.parameters(), Options.GradClip) : double.NaN;
+        _optimizer.step();
+        _optimizer.zero_grad();
+        _warmup.Step();
+        _ema.Update(_model);
+        double value = loss.item<float>();
+        _losses.Add(value);
+        Step++;
+        return value;
     }
 
     /// <summary>Writes <c>checkpoint.safetensors</c> and <c>checkpoint.json</c> in the output folder now; returns the path.</summary>
@@ -253,9 +246,9 @@ public sealed class Trainer : IDisposable
     public ModelCard CreateCard(double sessionSeconds = 0) => new()
     {
         Name = Run.Name,
-        Architecture = _model.TypeName,
+        Architecture = _model.GetType().Name,
         ArchitectureConfig = Run.ArchitectureConfig?.DeepClone(),
-        Parameters = _model.ParameterCount,
+        Parameters = _model.parameters().Sum(p => p.numel()),
         Data = Run.Data,
         Process = Run.Process,
         Training = Options,
@@ -277,7 +270,7 @@ public sealed class Trainer : IDisposable
             ["name"] = Run.Name,
             ["data"] = Run.Data,
             ["process"] = Run.Process,
-            ["architecture"] = _model.TypeName,
+            ["architecture"] = _model.GetType().Name,
             ["architectureConfig"] = Run.ArchitectureConfig?.DeepClone(),
             ["training"] = JsonSerializer.SerializeToNode(Options, ModelCard.Options),
         };
@@ -346,7 +339,7 @@ public sealed class Trainer : IDisposable
         double rate = seconds > 0 ? (Step - start) / seconds : 0;
         string loss = RecentLoss is double l ? l.ToString("0.00000", CultureInfo.InvariantCulture) : "-";
         Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"[{Run.Name}] step {Step}/{Options.Steps} loss(mean of last {Math.Min(LossWindow, _losses.Count)}) {loss} lr {_optimizer.LearningRate:0.####e+0} grad-norm {LastGradNorm:0.###} {(rate > 0 ? 1 / rate : 0):0.###} s/step wall {_wallOffset + seconds:0} s checkpoint {CheckpointPath}{(note is null ? "" : " " + note)}"));
+            $"[{Run.Name}] step {Step}/{Options.Steps} loss(mean of last {Math.Min(LossWindow, _losses.Count)}) {loss} lr {_warmup.LearningRate:0.####e+0} grad-norm {LastGradNorm:0.###} {(rate > 0 ? 1 / rate : 0):0.###} s/step wall {_wallOffset + seconds:0} s checkpoint {CheckpointPath}{(note is null ? "" : " " + note)}"));
         Log.Flush();
     }
 
@@ -354,5 +347,5 @@ public sealed class Trainer : IDisposable
         token.IsCancellationRequested || NotebookHost.Cancellation.IsCancellationRequested;
 
     private static string EnvironmentText() => string.Create(CultureInfo.InvariantCulture,
-        $"libtorch {Torch.Version}, {Torch.Threads} threads, {System.Environment.ProcessorCount} cores, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}");
+        $"{TorchEngine.Describe()}, {System.Environment.ProcessorCount} cores, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}");
 }

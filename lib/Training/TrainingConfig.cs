@@ -1,4 +1,5 @@
-using Diffusion.Nn;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Training;
 
@@ -24,7 +25,7 @@ public sealed record TrainingConfig(string Name, string Description, TrainerOpti
 /// <param name="Loss">The training loss.</param>
 /// <param name="Batches">The batch source.</param>
 /// <param name="Run">Names, data, process and architecture config for the checkpoints and card.</param>
-public sealed record TrainingSetup(Module Model, TrainingLoss Loss, BatchSource Batches, RunDescription Run) : IDisposable
+public sealed record TrainingSetup(nn.Module Model, TrainingLoss Loss, BatchSource Batches, RunDescription Run) : IDisposable
 {
     /// <summary>More objects freed with the setup (data tensors, ...).</summary>
     public IReadOnlyList<IDisposable> Owned { get; init; } = [];

@@ -2,7 +2,9 @@ using System.Text.Json.Nodes;
 using Diffusion.Data;
 using Diffusion.Ddpm;
 using Diffusion.Models;
-using Diffusion.Tensors;
+using Diffusion.Engine;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Training;
 
@@ -69,7 +71,7 @@ public static class TrainingConfigs
     {
         try
         {
-            Torch.ManualSeed(options.Seed);
+            manual_seed((long)options.Seed);
             var model = new UNet(unet);
             var loss = new DdpmLoss(NoiseSchedule.Linear(1000));
             var loader = new DataLoader(dataset, options.BatchSize, shuffle: true, seed: unchecked((int)options.Seed), dropLast: true, scaleToMinusOneOne: true);
@@ -94,7 +96,7 @@ public static class TrainingConfigs
     /// <summary>The images of a batch as a tensor of their own (the batch's other tensors are freed).</summary>
     private static Tensor TakeImages(Batch batch)
     {
-        var images = batch.Images.Alias();
+        var images = batch.Images.alias();
         batch.Dispose();
         return images;
     }
@@ -102,9 +104,8 @@ public static class TrainingConfigs
     private static ImageDataset Synthetic(UNetConfig unet, TrainerOptions options)
     {
         using var g = new Generator(options.Seed);
-        using var outside = TensorScope.Outside();
         return new ImageDataset("synthetic: uniform noise of the data's shape, 1024 images",
-            Torch.Rand([1024, unet.ImageChannels, unet.ImageSize, unet.ImageSize], generator: g));
+            rand([1024, unet.ImageChannels, unet.ImageSize, unet.ImageSize], generator: g).DetachFromDisposeScope());
     }
 }
 

@@ -1,7 +1,8 @@
 using Diffusion.Tests.Support;
 using System.Text.Json;
-using Diffusion.Nn;
-using Diffusion.Tensors;
+using TorchSharp.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
 using Diffusion.Training;
 
 namespace Diffusion.Tests.Training;
@@ -15,19 +16,19 @@ public class CheckpointTests
     private static Tensor Sample(TinyNet model, ulong seed)
     {
         using var g = new Generator(seed);
-        using var noGrad = Torch.NoGrad();
-        model.Eval();
-        var x = Torch.Randn([16, 4], generator: g);
+        using var noGrad = no_grad();
+        model.eval();
+        var x = randn([16, 4], generator: g);
         for (int i = 0; i < 3; i++)
         {
-            x = (x - model.Forward(x) * 0.3) + Torch.Randn([16, 4], generator: g) * 0.1;
+            x = (x - model.forward(x) * 0.3) + randn([16, 4], generator: g) * 0.1;
         }
         return x;
     }
 
     private static string Trained(TempFolder folder, int steps = 4)
     {
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
         var data = TinyRun.Data();
         using var model = new TinyNet(1);
         using var t = TinyRun.Trainer(model, data, TinyRun.Options(folder.Path, steps), new RunDescription("tiny", "64 Gaussian points") { Command = "test" });
@@ -38,7 +39,7 @@ public class CheckpointTests
     [Fact]
     public void RoundTrip_GivesIdenticalOutputsAndSamples()
     {
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
         using var folder = TinyRun.Folder();
         var data = TinyRun.Data();
         using var model = new TinyNet(1);
@@ -50,19 +51,19 @@ public class CheckpointTests
 
             using var fromCheckpoint = new TinyNet(3);
             Checkpoint.LoadWeights(Path.Combine(folder.Path, Checkpoint.FileName), fromCheckpoint, preferEma: false);
-            model.Eval();
-            fromCheckpoint.Eval();
-            Assert.True(model.Forward(data).Equal(fromCheckpoint.Forward(data)));
-            Assert.True(Sample(model, 11).Equal(Sample(fromCheckpoint, 11)));
+            model.eval();
+            fromCheckpoint.eval();
+            Assert.True(model.forward(data).equal(fromCheckpoint.forward(data)));
+            Assert.True(Sample(model, 11).equal(Sample(fromCheckpoint, 11)));
 
             using var fromEma = new TinyNet(4);
             Checkpoint.LoadWeights(Path.Combine(folder.Path, Checkpoint.FileName), fromEma);
-            Assert.True(Sample(emaModel, 11).Equal(Sample(fromEma, 11)));
+            Assert.True(Sample(emaModel, 11).equal(Sample(fromEma, 11)));
 
             using var fromExport = new TinyNet(5);
             Checkpoint.LoadWeights(Path.Combine(folder.Path, Checkpoint.WeightsFileName), fromExport);
-            Assert.True(Sample(emaModel, 11).Equal(Sample(fromExport, 11)));
-            Assert.False(Sample(emaModel, 11).Equal(Sample(emaModel, 12)));
+            Assert.True(Sample(emaModel, 11).equal(Sample(fromExport, 11)));
+            Assert.False(Sample(emaModel, 11).equal(Sample(emaModel, 12)));
         }
     }
 
@@ -121,8 +122,8 @@ public class CheckpointTests
         var e = Assert.Throws<InvalidDataException>(() => Checkpoint.ReadInfo(path));
         Assert.Contains(path, e.Message);
 
-        using var scope = new TensorScope();
-        Diffusion.IO.Safetensors.Save(path, new Dictionary<string, Tensor> { ["x"] = Torch.Zeros([2]) });
+        using var scope = NewDisposeScope();
+        Diffusion.IO.Safetensors.Save(path, new Dictionary<string, Tensor> { ["x"] = zeros([2]) });
         e = Assert.Throws<InvalidDataException>(() => Checkpoint.ReadInfo(path));
         Assert.Contains(path, e.Message);
         Assert.Contains("not a training checkpoint", e.Message);
@@ -133,7 +134,7 @@ public class CheckpointTests
     {
         using var folder = TinyRun.Folder();
         var path = Trained(folder);
-        using var other = new Linear(4, 4);
+        using var other = nn.Linear(4, 4);
         var e = Assert.Throws<InvalidDataException>(() => Checkpoint.LoadWeights(path, other));
         Assert.Contains(path, e.Message);
         Assert.Contains("do not fit", e.Message);

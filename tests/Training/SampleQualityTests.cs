@@ -2,7 +2,8 @@ using Diffusion.Data;
 using Diffusion.Ddpm;
 using Diffusion.Metrics;
 using Diffusion.Models;
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 using Diffusion.Tests.Support;
 using Diffusion.Training;
 
@@ -13,12 +14,12 @@ public class SampleQualityTests
     [Fact]
     public void Measure_UntrainedModel_IsFarAboveTheFloorAndFillsTheCard()
     {
-        using var scope = new TensorScope();
-        Torch.ManualSeed(3);
+        using var scope = NewDisposeScope();
+        manual_seed((long)3);
         using var unet = new UNet(UNetConfig.MnistTiny);
         using var network = FeatureNetwork.Load(Repository.FidNetwork);
         using var mnist = Mnist.LoadNpm();
-        var real = mnist.Images.Narrow(0, 0, 64) * 2.0 - 1.0;
+        var real = mnist.Images.narrow(0, 0, 64) * 2.0 - 1.0;
         var sampler = new DdimSampler(NoiseSchedule.Linear(1000), eta: 0, steps: 3);
 
         var quality = SampleQuality.Measure(unet, sampler, "ddim-3", network, real, count: 32, batchSize: 16, seed: 1);
@@ -35,10 +36,10 @@ public class SampleQualityTests
     [Fact]
     public void Measure_NeedsTwiceTheSamplesInRealImagesForTheFloor()
     {
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
         using var unet = new UNet(UNetConfig.MnistTiny);
         using var network = FeatureNetwork.Load(Repository.FidNetwork);
-        var real = Torch.Zeros([10, 1, 28, 28]);
+        var real = zeros([10, 1, 28, 28]);
         var e = Assert.Throws<ArgumentException>(() =>
             SampleQuality.Measure(unet, new DdimSampler(NoiseSchedule.Linear(1000), steps: 2), "ddim-2", network, real, count: 8));
         Assert.Contains("16 real images", e.Message);

@@ -1,21 +1,24 @@
-using Diffusion.Nn;
-using Diffusion.Tensors;
+using TorchSharp.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
 using Diffusion.Training;
 
 namespace Diffusion.Tests.Training;
 
 /// <summary>A tiny denoiser (4 → 16 → 4 MLP with dropout), its data and a DDPM-like loss, for trainer tests.</summary>
-internal sealed class TinyNet : Module<Tensor, Tensor>
+internal sealed class TinyNet : nn.Module<Tensor, Tensor>
 {
     private readonly Sequential _net;
 
-    public TinyNet(ulong seed)
+    public TinyNet(ulong seed) : base(nameof(TinyNet))
     {
-        Torch.ManualSeed(seed);
-        _net = RegisterModule("net", new Sequential(new Linear(4, 16), new SiLU(), new Dropout(0.1), new Linear(16, 4)));
+        manual_seed((long)seed);
+        _net = nn.Sequential(nn.Linear(4, 16), nn.SiLU(), nn.Dropout(0.1), nn.Linear(16, 4));
+        register_module("net", _net);
+        Diffusion.Engine.TensorAccounting.Settle(this);
     }
 
-    public override Tensor Forward(Tensor input) => _net.Forward(input);
+    public override Tensor forward(Tensor input) => _net.forward(input);
 }
 
 /// <summary>Builders shared by the training tests.</summary>
@@ -25,15 +28,14 @@ internal static class TinyRun
     public static Tensor Data()
     {
         using var g = new Generator(123);
-        using var outside = TensorScope.Outside();
-        return Torch.Randn([64, 4], generator: g);
+        return randn([64, 4], generator: g).DetachFromDisposeScope();
     }
 
     /// <summary>Noise-prediction MSE: x_t = 0.8 x_0 + 0.6 ε, loss = ‖ε − f(x_t)‖² (ε from the trainer's generator).</summary>
     public static TrainingLoss Loss(TinyNet model) => (batch, generator) =>
     {
-        var eps = Torch.RandnLike(batch, generator: generator);
-        return Functional.MseLoss(model.Forward(batch * 0.8 + eps * 0.6), eps);
+        var eps = randn(batch.shape, generator: generator);
+        return nn.functional.mse_loss(model.forward(batch * 0.8 + eps * 0.6), eps);
     };
 
     public static TrainerOptions Options(string? folder, int steps, bool resume = false) => new()

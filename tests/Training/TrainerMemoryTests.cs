@@ -1,4 +1,5 @@
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 using Diffusion.Tests.Support;
 using Diffusion.Training;
 

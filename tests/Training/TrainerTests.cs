@@ -1,6 +1,7 @@
 using Diffusion.Tests.Support;
-using Diffusion.Nn;
-using Diffusion.Tensors;
+using TorchSharp.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
 using Diffusion.Training;
 
 namespace Diffusion.Tests.Training;
@@ -10,35 +11,35 @@ namespace Diffusion.Tests.Training;
 [Collection(SerialCollection.Name)]
 public class TrainerTests
 {
-    private static void AssertSameWeights(Module expected, Module actual)
+    private static void AssertSameWeights(nn.Module expected, nn.Module actual)
     {
-        var a = expected.StateDict();
-        var b = actual.StateDict();
+        var a = expected.state_dict();
+        var b = actual.state_dict();
         Assert.Equal(a.Keys, b.Keys);
         foreach (var (k, t) in a)
         {
-            Assert.True(t.Equal(b[k]), $"'{k}' differs");
+            Assert.True(t.equal(b[k]), $"'{k}' differs");
         }
     }
 
     [Fact]
     public void OneStep_ReducesTheLossOnAFixedBatch()
     {
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
         using var model = new TinyNet(1);
         var data = TinyRun.Data();
         using var g = new Generator(5);
-        var eps = Torch.RandnLike(data, generator: g);
+        var eps = randn(data.shape, generator: g);
         var noisy = data * 0.8 + eps * 0.6;
         double Loss()
         {
-            using var s = new TensorScope();
-            using var noGrad = Torch.NoGrad();
-            model.Eval();
-            return Functional.MseLoss(model.Forward(noisy), eps).ToDouble();
+            using var s = NewDisposeScope();
+            using var noGrad = no_grad();
+            model.eval();
+            return nn.functional.mse_loss(model.forward(noisy), eps).ToDouble();
         }
         var options = TinyRun.Options(null, 1) with { WarmupSteps = 1, LearningRate = 1e-2 };
-        using var trainer = new Trainer(model, (_, _) => Functional.MseLoss(model.Forward(noisy), eps), (_, _) => data.Alias(), options) { ShowProgress = false };
+        using var trainer = new Trainer(model, (_, _) => nn.functional.mse_loss(model.forward(noisy), eps), (_, _) => data.alias(), options) { ShowProgress = false };
         double before = Loss();
         double stepLoss = trainer.TrainStep();
         double after = Loss();
@@ -50,7 +51,7 @@ public class TrainerTests
     [Fact]
     public void Resume_ContinuesTheStepCountAndMatchesAnUninterruptedRun()
     {
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
         var data = TinyRun.Data();
         using var folder = TinyRun.Folder();
 
@@ -86,7 +87,7 @@ public class TrainerTests
     [Fact]
     public void Resume_GivesTheSameEmaAndLossesAsAnUninterruptedRun()
     {
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
         var data = TinyRun.Data();
         using var folder = TinyRun.Folder();
         using var straight = new TinyNet(1);
@@ -113,7 +114,7 @@ public class TrainerTests
     [Fact]
     public void Cancel_StopsAtAStepBoundaryAndLeavesAResumableCheckpoint()
     {
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
         var data = TinyRun.Data();
         using var folder = TinyRun.Folder();
         using var cts = new CancellationTokenSource();
@@ -155,7 +156,7 @@ public class TrainerTests
     [Fact]
     public void CheckpointEvery_WritesAtTheRightSteps()
     {
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
         var data = TinyRun.Data();
         using var folder = TinyRun.Folder();
         using var model = new TinyNet(1);
@@ -189,12 +190,12 @@ public class TrainerTests
     [Fact]
     public void FromSequence_SkipsToTheRequestedStep()
     {
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
         IEnumerable<Tensor> Items()
         {
             for (int i = 0; i < 5; i++)
             {
-                yield return Torch.Full([1], i);
+                yield return full([1], i);
             }
         }
         var source = BatchSources.FromSequence(Items);
