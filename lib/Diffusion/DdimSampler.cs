@@ -1,4 +1,5 @@
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Ddpm;
 
@@ -48,13 +49,13 @@ public sealed class DdimSampler : Sampler
     }
 
     /// <inheritdoc/>
-    public override StepResult Step(Tensor modelOutput, int t, Tensor x, Generator? generator = null)
+    public override StepResult Step(Tensor modelOutput, int t, Tensor x, NoiseSource noise)
     {
         CheckShapes(modelOutput, x);
         int s = PreviousTimestep(t);
         double alphaBar = AlphaBar(t), alphaBarPrev = AlphaBar(s);
 
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         // 1. x̂_0 (and the noise it implies, when clipped).
         var x0 = PredictOriginal(x, modelOutput, alphaBar, ClipSample);
         var eps = ClipSample ? (x - x0 * Math.Sqrt(alphaBar)) * (1 / Math.Sqrt(1 - alphaBar)) : modelOutput;
@@ -64,9 +65,9 @@ public sealed class DdimSampler : Sampler
         var prev = x0 * Math.Sqrt(alphaBarPrev) + eps * Math.Sqrt(Math.Max(0, 1 - alphaBarPrev - sigma * sigma));
         if (sigma > 0)
         {
-            var z = Torch.RandnLike(x, generator: generator);
+            var z = DrawNoise(noise, x);
             prev = prev + z * sigma;
         }
-        return new StepResult(scope.Keep(prev), scope.Keep(x0));
+        return new StepResult(prev.MoveToOuterDisposeScope(), x0.MoveToOuterDisposeScope());
     }
 }

@@ -1,4 +1,5 @@
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Ddpm;
 
@@ -37,7 +38,7 @@ public sealed class DdpmSampler : Sampler
     public bool ClipSample { get; }
 
     /// <inheritdoc/>
-    public override StepResult Step(Tensor modelOutput, int t, Tensor x, Generator? generator = null)
+    public override StepResult Step(Tensor modelOutput, int t, Tensor x, NoiseSource noise)
     {
         CheckShapes(modelOutput, x);
         int s = PreviousTimestep(t);
@@ -45,7 +46,7 @@ public sealed class DdpmSampler : Sampler
         double beta = s == t - 1 ? Schedule.Betas[t] : 1 - alphaBar / alphaBarPrev;
         double alpha = 1 - beta;
 
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         // 1. x̂_0 from the predicted noise.
         var x0 = PredictOriginal(x, modelOutput, alphaBar, ClipSample);
         // 2. The posterior mean μ̃(x_t, x̂_0).
@@ -57,9 +58,9 @@ public sealed class DdpmSampler : Sampler
         if (s >= 0)
         {
             double variance = Variance == VarianceType.FixedLarge ? beta : beta * (1 - alphaBarPrev) / (1 - alphaBar);
-            var z = Torch.RandnLike(x, generator: generator);
+            var z = DrawNoise(noise, x);
             prev = mean + z * Math.Sqrt(variance);
         }
-        return new StepResult(scope.Keep(prev), scope.Keep(x0));
+        return new StepResult(prev.MoveToOuterDisposeScope(), x0.MoveToOuterDisposeScope());
     }
 }

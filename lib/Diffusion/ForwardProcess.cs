@@ -1,17 +1,26 @@
-using Diffusion.Tensors;
+using Diffusion.Engine;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Ddpm;
 
 /// <summary>
 /// The forward (noising) process of a DDPM and its posterior, for a <see cref="NoiseSchedule"/>.
-/// Timesteps are 0-based batches of int64 (see <see cref="NoiseSchedule"/>).
+/// Timesteps are 0-based batches of int64 (see <see cref="NoiseSchedule"/>). Every method returns a new tensor, registered
+/// in the caller's dispose scope when there is one.
 /// </summary>
 public sealed class ForwardProcess
 {
+    // 1/√α_t and β_t/√(1 − ᾱ_t), the coefficients of eq. 11.
+    private readonly double[] _recipSqrtAlphas;
+    private readonly double[] _epsCoefs;
+
     /// <summary>Wraps a schedule.</summary>
     public ForwardProcess(NoiseSchedule schedule)
     {
         Schedule = schedule ?? throw new ArgumentNullException(nameof(schedule));
+        _recipSqrtAlphas = schedule.SqrtAlphas.Select(v => 1 / v).ToArray();
+        _epsCoefs = schedule.Betas.Zip(schedule.SqrtOneMinusAlphaBars, (b, s) => b / s).ToArray();
     }
 
     /// <summary>The schedule.</summary>
@@ -26,10 +35,10 @@ public sealed class ForwardProcess
     public Tensor QSample(Tensor x0, Tensor t, Tensor noise)
     {
         CheckSameShape(x0, noise, nameof(noise));
-        using var scope = new TensorScope();
-        using var a = NoiseSchedule.Extract(Schedule.SqrtAlphaBars, t, x0);
-        using var s = NoiseSchedule.Extract(Schedule.SqrtOneMinusAlphaBars, t, x0);
-        return scope.Keep(a * x0 + s * noise);
+        using var scope = torch.NewDisposeScope();
+        var a = NoiseSchedule.Extract(Schedule.SqrtAlphaBars, t, x0);
+        var s = NoiseSchedule.Extract(Schedule.SqrtOneMinusAlphaBars, t, x0);
+        return (a * x0 + s * noise).MoveToOuterDisposeScope();
     }
 
     /// <summary>The mean √ᾱ_t x_0 and variance 1 − ᾱ_t of q(x_t | x_0) at one timestep (0-based).</summary>
@@ -41,23 +50,30 @@ public sealed class ForwardProcess
     public Tensor QStep(Tensor xPrev, int t, Tensor noise)
     {
         CheckSameShape(xPrev, noise, nameof(noise));
-        using var scope = new TensorScope();
-        return scope.Keep(xPrev * Schedule.SqrtAlphas[t] + noise * Math.Sqrt(Schedule.Betas[t]));
+        CheckTimestep(t);
+        using var scope = torch.NewDisposeScope();
+        return (xPrev * Schedule.SqrtAlphas[t] + noise * Math.Sqrt(Schedule.Betas[t])).MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// Runs the chain from x_0 through <paramref name="t"/> + 1 steps of <see cref="QStep"/> (fresh noise each step) and returns x_t;
-    /// its distribution equals <see cref="QSample"/>'s (the point of eq. 4).
+    /// Runs the chain from x_0 through <paramref name="t"/> + 1 steps of <see cref="QStep"/> (fresh noise each step, drawn from
+    /// <paramref name="generator"/> or the global generator) and returns x_t; its distribution equals <see cref="QSample"/>'s
+    /// (the point of eq. 4). Each step runs in its own dispose scope, so memory stays flat for any t.
     /// </summary>
-    public Tensor QSampleIterated(Tensor x0, int t, Generator? generator = null)
+    public Tensor QSampleIterated(Tensor x0, int t, torch.Generator? generator = null)
     {
-        var x = x0.Alias();
+        ArgumentNullException.ThrowIfNull(x0);
+        CheckTimestep(t);
+        var x = x0;
         for (int s = 0; s <= t; s++)
         {
-            using var scope = new TensorScope();
-            var eps = generator is null ? Torch.RandnLike(x) : Torch.RandnLike(x, generator: generator);
-            var next = scope.Keep(QStep(x, s, eps));
-            x.Dispose();
+            using var scope = torch.NewDisposeScope();
+            var eps = torch.randn(x.shape, dtype: x.dtype, device: x.device, generator: generator);
+            var next = QStep(x, s, eps).MoveToOuterDisposeScope();
+            if (!ReferenceEquals(x, x0))
+            {
+                x.Dispose();
+            }
             x = next;
         }
         return x;
@@ -69,10 +85,10 @@ public sealed class ForwardProcess
     public Tensor PosteriorMean(Tensor x0, Tensor xt, Tensor t)
     {
         CheckSameShape(x0, xt, nameof(xt));
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var c1 = NoiseSchedule.Extract(Schedule.PosteriorMeanCoef1, t, xt);
         var c2 = NoiseSchedule.Extract(Schedule.PosteriorMeanCoef2, t, xt);
-        return scope.Keep(c1 * x0 + c2 * xt);
+        return (c1 * x0 + c2 * xt).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -82,42 +98,50 @@ public sealed class ForwardProcess
     public Tensor PosteriorMeanFromEps(Tensor xt, Tensor t, Tensor eps)
     {
         CheckSameShape(xt, eps, nameof(eps));
-        using var scope = new TensorScope();
-        var recipSqrtAlpha = NoiseSchedule.Extract(Schedule.SqrtAlphas.Select(v => 1 / v).ToArray(), t, xt);
-        var epsCoef = NoiseSchedule.Extract(Schedule.Betas.Zip(Schedule.SqrtOneMinusAlphaBars, (b, s) => b / s).ToArray(), t, xt);
-        return scope.Keep(recipSqrtAlpha * (xt - epsCoef * eps));
+        using var scope = torch.NewDisposeScope();
+        var recipSqrtAlpha = NoiseSchedule.Extract(_recipSqrtAlphas, t, xt);
+        var epsCoef = NoiseSchedule.Extract(_epsCoefs, t, xt);
+        return (recipSqrtAlpha * (xt - epsCoef * eps)).MoveToOuterDisposeScope();
     }
 
     /// <summary>x̂_0 from x_t and a noise (prediction): x̂_0 = √(1/ᾱ_t) x_t − √(1/ᾱ_t − 1) ε.</summary>
     public Tensor PredictX0FromEps(Tensor xt, Tensor t, Tensor eps)
     {
         CheckSameShape(xt, eps, nameof(eps));
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var a = NoiseSchedule.Extract(Schedule.SqrtRecipAlphaBars, t, xt);
         var b = NoiseSchedule.Extract(Schedule.SqrtRecipM1AlphaBars, t, xt);
-        return scope.Keep(a * xt - b * eps);
+        return (a * xt - b * eps).MoveToOuterDisposeScope();
     }
 
     /// <summary>ε from x_t and x_0: ε = (x_t − √ᾱ_t x_0)/√(1 − ᾱ_t).</summary>
     public Tensor PredictEpsFromX0(Tensor xt, Tensor t, Tensor x0)
     {
         CheckSameShape(xt, x0, nameof(x0));
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var a = NoiseSchedule.Extract(Schedule.SqrtAlphaBars, t, xt);
         var s = NoiseSchedule.Extract(Schedule.SqrtOneMinusAlphaBars, t, xt);
-        return scope.Keep((xt - a * x0) / s);
+        return ((xt - a * x0) / s).MoveToOuterDisposeScope();
     }
 
     /// <summary>The posterior variance β̃_t at one timestep (0-based).</summary>
     public double PosteriorVariance(int t) => Schedule.PosteriorVariance[t];
 
+    private void CheckTimestep(int t)
+    {
+        if (t < 0 || t >= Schedule.T)
+        {
+            throw new ArgumentOutOfRangeException(nameof(t), t, $"timestep {t} is outside 0 … {Schedule.T - 1}");
+        }
+    }
+
     private static void CheckSameShape(Tensor a, Tensor b, string name)
     {
-        var sa = a.Shape;
-        var sb = b.Shape;
-        if (!sa.AsSpan().SequenceEqual(sb))
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b, name);
+        if (!a.shape.AsSpan().SequenceEqual(b.shape))
         {
-            throw new ArgumentException($"{name} has shape {Tensor.FormatShape(sb)} but x has shape {Tensor.FormatShape(sa)}; they must match", name);
+            throw new ArgumentException($"{name} has shape {Shapes.Format(b)} but x has shape {Shapes.Format(a)}; they must match", name);
         }
     }
 }

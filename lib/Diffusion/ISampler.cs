@@ -1,4 +1,5 @@
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Ddpm;
 
@@ -22,5 +23,8 @@ public interface ISampler
     /// next timestep of the list (or to x_0 after the last), given the model's noise prediction <paramref name="modelOutput"/>.
     /// Random draws come from <paramref name="generator"/> (or the global generator).
     /// </summary>
-    StepResult Step(Tensor modelOutput, int t, Tensor x, Generator? generator = null);
+    StepResult Step(Tensor modelOutput, int t, Tensor x, torch.Generator? generator = null);
+
+    /// <summary>The same step with its random draws (if any) taken from <paramref name="noise"/>.</summary>
+    StepResult Step(Tensor modelOutput, int t, Tensor x, NoiseSource noise);
 }

@@ -1,4 +1,6 @@
-using Diffusion.Tensors;
+using Diffusion.Engine;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Ddpm;
 
@@ -18,21 +20,21 @@ public static class Interpolation
     public static Tensor Lerp(Tensor a, Tensor b, double lambda)
     {
         CheckPair(a, b);
-        using var scope = new TensorScope();
-        return scope.Keep(a * (1 - lambda) + b * lambda);
+        using var scope = torch.NewDisposeScope();
+        return (a * (1 - lambda) + b * lambda).MoveToOuterDisposeScope();
     }
 
     /// <summary>Spherical interpolation of each row of <paramref name="a"/> towards the same row of <paramref name="b"/> (see the remarks).</summary>
     public static Tensor Slerp(Tensor a, Tensor b, double lambda)
     {
         CheckPair(a, b);
-        using var scope = new TensorScope();
-        bool batched = a.Dim >= 2;
-        var fa = batched ? a.Flatten(1).To(DType.Float64) : a.Reshape(1, -1).To(DType.Float64);
-        var fb = batched ? b.Flatten(1).To(DType.Float64) : b.Reshape(1, -1).To(DType.Float64);
-        double[] dots = (fa * fb).Sum(1).ToArray<double>();
-        double[] na = fa.Norm(2, [1]).ToArray<double>();
-        double[] nb = fb.Norm(2, [1]).ToArray<double>();
+        using var scope = torch.NewDisposeScope();
+        bool batched = a.dim() >= 2;
+        var fa = batched ? a.flatten(1).to(ScalarType.Float64) : a.reshape(1, -1).to(ScalarType.Float64);
+        var fb = batched ? b.flatten(1).to(ScalarType.Float64) : b.reshape(1, -1).to(ScalarType.Float64);
+        double[] dots = (fa * fb).sum(1).cpu().data<double>().ToArray();
+        double[] na = fa.norm(1, false, 2).cpu().data<double>().ToArray();
+        double[] nb = fb.norm(1, false, 2).cpu().data<double>().ToArray();
         int rows = dots.Length;
         var wa = new double[rows];
         var wb = new double[rows];
@@ -52,12 +54,12 @@ public static class Interpolation
                 wb[i] = Math.Sin(lambda * theta) / sin;
             }
         }
-        var shape = new long[Math.Max(1, a.Dim)];
+        var shape = new long[Math.Max(1, a.dim())];
         Array.Fill(shape, 1L);
         shape[0] = batched ? rows : 1;
-        var ta = Torch.FromSpan<double>(wa, batched ? shape : [1]).To(a.DType, a.Device);
-        var tb = Torch.FromSpan<double>(wb, batched ? shape : [1]).To(a.DType, a.Device);
-        return scope.Keep(a * ta + b * tb);
+        var ta = torch.tensor(wa, batched ? shape : [1], dtype: a.dtype, device: a.device);
+        var tb = torch.tensor(wb, batched ? shape : [1], dtype: a.dtype, device: a.device);
+        return (a * ta + b * tb).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -68,30 +70,29 @@ public static class Interpolation
     {
         CheckPair(a, b);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 2);
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var points = new List<Tensor>(count);
         for (int i = 0; i < count; i++)
         {
             double lambda = i / (count - 1.0);
             points.Add(spherical ? SlerpWhole(a, b, lambda) : Lerp(a, b, lambda));
         }
-        return scope.Keep(Torch.Stack(points, 0));
+        return torch.stack(points, 0).MoveToOuterDisposeScope();
     }
 
     private static Tensor SlerpWhole(Tensor a, Tensor b, double lambda)
     {
-        using var scope = new TensorScope();
-        var r = Slerp(a.Reshape(1, -1), b.Reshape(1, -1), lambda).Reshape(a.Shape);
-        return scope.Keep(r);
+        using var scope = torch.NewDisposeScope();
+        return Slerp(a.reshape(1, -1), b.reshape(1, -1), lambda).reshape(a.shape).MoveToOuterDisposeScope();
     }
 
     private static void CheckPair(Tensor a, Tensor b)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        if (!a.Shape.AsSpan().SequenceEqual(b.Shape))
+        if (!a.shape.AsSpan().SequenceEqual(b.shape))
         {
-            throw new ArgumentException($"cannot interpolate between shapes {Tensor.FormatShape(a.Shape)} and {Tensor.FormatShape(b.Shape)}");
+            throw new ArgumentException($"cannot interpolate between shapes {Shapes.Format(a)} and {Shapes.Format(b)}: a and b must have the same shape");
         }
     }
 }

@@ -1,4 +1,6 @@
-using Diffusion.Tensors;
+using Diffusion.Engine;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Ddpm;
 
@@ -131,10 +133,17 @@ public sealed class NoiseSchedule
     /// result [B, 1, …, 1] with as many dimensions as <paramref name="like"/>, in its dtype and device, so it broadcasts against
     /// a batch of x. This is the one broadcasting helper (<c>extract(a, t, x_shape)</c> in the reference code).
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="t"/> is not a 1-D batch whose size is <paramref name="like"/>'s first dimension.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A timestep lies outside 0 … T − 1.</exception>
     public static Tensor Extract(double[] values, Tensor t, Tensor like)
     {
         ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(like);
         long[] steps = ReadSteps(t);
+        if (like.dim() > 0 && like.shape[0] != steps.Length)
+        {
+            throw new ArgumentException($"timesteps have shape {Shapes.Format(t)} but x has shape {Shapes.Format(like)}: give one timestep per row of x", nameof(t));
+        }
         var picked = new double[steps.Length];
         for (int i = 0; i < steps.Length; i++)
         {
@@ -146,32 +155,28 @@ public sealed class NoiseSchedule
             picked[i] = values[s];
         }
 
-        var shape = new long[Math.Max(1, like.Dim)];
+        var shape = new long[Math.Max(1, like.dim())];
         Array.Fill(shape, 1L);
         shape[0] = picked.Length;
-        using var table = Torch.FromSpan<double>(picked, shape);
-        return table.To(like.DType, like.Device);
+        return torch.tensor(picked, shape, dtype: like.dtype, device: like.device);
     }
 
-    /// <summary>A batch of <paramref name="batch"/> copies of timestep <paramref name="t"/> (int64, shape [B]).</summary>
-    public static Tensor Steps(long t, long batch)
-    {
-        var values = new long[batch];
-        Array.Fill(values, t);
-        return Torch.FromSpan<long>(values, [batch]);
-    }
+    /// <summary>A batch of <paramref name="batch"/> copies of timestep <paramref name="t"/> (int64, shape [B]) on <paramref name="device"/> (default: the CPU).</summary>
+    public static Tensor Steps(long t, long batch, Device? device = null) =>
+        torch.full([batch], t, dtype: ScalarType.Int64, device: device);
 
     private static long[] ReadSteps(Tensor t)
     {
-        if (t.Dim != 1)
+        ArgumentNullException.ThrowIfNull(t);
+        if (t.dim() != 1)
         {
-            throw new ArgumentException($"timesteps must be a 1-D int64 tensor [B], got shape {Tensor.FormatShape(t.Shape)}", nameof(t));
+            throw new ArgumentException($"timesteps must be a 1-D int64 tensor [B], got shape {Shapes.Format(t)}", nameof(t));
         }
-        if (t.DType == DType.Int64)
+        if (t.dtype == ScalarType.Int64 && t.device_type == DeviceType.CPU)
         {
-            return t.ToArray<long>();
+            return t.data<long>().ToArray();
         }
-        using var asLong = t.To(DType.Int64);
-        return asLong.ToArray<long>();
+        using var asLong = t.to(ScalarType.Int64, torch.CPU);
+        return asLong.data<long>().ToArray();
     }
 }

@@ -1,14 +1,15 @@
+using System.Runtime.InteropServices;
+using Diffusion.Engine;
 using Diffusion.Hosting;
-using Diffusion.Nn;
-using Diffusion.Plotting;
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Ddpm;
 
 /// <summary>
 /// The base of the samplers: keeps the schedule and the timestep list, finds the previous timestep of a step, and runs the
-/// whole reverse loop (<see cref="Sample(EpsilonModel, Tensor, Generator?, Action{SamplingStep}?, bool, CancellationToken)"/>)
-/// under <see cref="Torch.NoGrad"/> in flat memory, observing <see cref="NotebookHost.Cancellation"/>.
+/// whole reverse loop (<see cref="Sample(EpsilonModel, Tensor, NoiseSource, Action{SamplingStep}?, bool, CancellationToken)"/>)
+/// under <c>torch.no_grad()</c> in flat memory (one dispose scope per step), observing <see cref="NotebookHost.Cancellation"/>.
 /// </summary>
 public abstract class Sampler : ISampler
 {
@@ -56,27 +57,37 @@ public abstract class Sampler : ISampler
     protected double AlphaBar(int t) => t < 0 ? 1.0 : Schedule.AlphaBars[t];
 
     /// <inheritdoc/>
-    public abstract StepResult Step(Tensor modelOutput, int t, Tensor x, Generator? generator = null);
+    public StepResult Step(Tensor modelOutput, int t, Tensor x, torch.Generator? generator = null) =>
+        Step(modelOutput, t, x, NoiseSources.From(generator));
+
+    /// <inheritdoc/>
+    public abstract StepResult Step(Tensor modelOutput, int t, Tensor x, NoiseSource noise);
 
     /// <summary>
     /// Runs the reverse process from <paramref name="xT"/> over <see cref="Timesteps"/>: at each t, ε̂ = model(x, t) and
-    /// x = Step(ε̂, t, x). Returns the final sample (the caller owns it). No gradients are recorded.
+    /// x = Step(ε̂, t, x), each step in its own dispose scope. No gradients are recorded. Returns the final sample, registered
+    /// in the caller's dispose scope (or owned by the caller when there is none).
     /// </summary>
-    /// <param name="model">ε_θ.</param>
+    /// <param name="model">ε_θ (a module: <see cref="EpsilonModels.From"/>; put it in eval mode first, so dropout is off).</param>
     /// <param name="xT">The starting noise [B, …] (not disposed).</param>
-    /// <param name="generator">The source of the per-step noise.</param>
+    /// <param name="noise">The source of the per-step noise z.</param>
     /// <param name="observer">Called after every step (see <see cref="SamplingStep"/>).</param>
     /// <param name="showProgress">Draws a progress bar (a console bar, or a notebook display).</param>
     /// <param name="cancellation">Stops the loop (as does a notebook interrupt) with <see cref="OperationCanceledException"/>.</param>
-    public Tensor Sample(EpsilonModel model, Tensor xT, Generator? generator = null, Action<SamplingStep>? observer = null,
+    public Tensor Sample(EpsilonModel model, Tensor xT, NoiseSource noise, Action<SamplingStep>? observer = null,
         bool showProgress = false, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(xT);
-        int[] steps = Timesteps;
-        long batch = xT.Size(0);
-        using var noGrad = Torch.NoGrad();
-        var x = xT.Alias();
+        ArgumentNullException.ThrowIfNull(noise);
+        if (xT.dim() < 1)
+        {
+            throw new ArgumentException($"x_T must be a batch [B, …], got shape {Shapes.Format(xT)}", nameof(xT));
+        }
+        int[] steps = _timesteps;
+        long batch = xT.shape[0];
+        using var noGrad = torch.no_grad();
+        var x = xT;
         try
         {
             IEnumerable<int> indices = showProgress ? Progress.Range(steps.Length, GetType().Name) : Enumerable.Range(0, steps.Length);
@@ -84,55 +95,102 @@ public abstract class Sampler : ISampler
             {
                 NotebookHost.ThrowIfCancelled(cancellation);
                 int t = steps[i];
-                using var scope = new TensorScope();
-                var tBatch = NoiseSchedule.Steps(t, batch).To(x.Device);
-                var eps = model(x, tBatch);
-                var result = Step(eps, t, x, generator);
+                using var scope = torch.NewDisposeScope();
+                var tBatch = NoiseSchedule.Steps(t, batch, x.device);
+                var eps = Predict(model, x, tBatch);
+                var result = Step(eps, t, x, noise);
                 observer?.Invoke(new SamplingStep(i, steps.Length, t, result.PrevSample, result.PredOriginalSample));
-                var next = scope.Keep(result.PrevSample);
-                x.Dispose();
+                var next = result.PrevSample.MoveToOuterDisposeScope();
+                if (!ReferenceEquals(x, xT))
+                {
+                    x.Dispose();
+                }
                 x = next;
             }
             return x;
         }
         catch
         {
-            x.Dispose();
+            if (!ReferenceEquals(x, xT))
+            {
+                x.Dispose();
+            }
             throw;
         }
     }
 
-    /// <summary>Draws x_T ~ N(0, I) of <paramref name="shape"/> from <paramref name="generator"/>, then runs the loop (see the other overload).</summary>
-    public Tensor Sample(EpsilonModel model, long[] shape, Generator? generator = null, Action<SamplingStep>? observer = null,
-        bool showProgress = false, CancellationToken cancellation = default, DType dtype = DType.Float32, Device? device = null)
+    /// <summary>The loop of <see cref="Sample(EpsilonModel, Tensor, NoiseSource, Action{SamplingStep}?, bool, CancellationToken)"/> with noise from <paramref name="generator"/> (null: the global generator).</summary>
+    public Tensor Sample(EpsilonModel model, Tensor xT, torch.Generator? generator = null, Action<SamplingStep>? observer = null,
+        bool showProgress = false, CancellationToken cancellation = default) =>
+        Sample(model, xT, NoiseSources.From(generator), observer, showProgress, cancellation);
+
+    /// <summary>Draws x_T ~ N(0, I) of <paramref name="shape"/> from <paramref name="generator"/>, then runs the loop with the same generator.</summary>
+    public Tensor Sample(EpsilonModel model, long[] shape, torch.Generator? generator = null, Action<SamplingStep>? observer = null,
+        bool showProgress = false, CancellationToken cancellation = default, ScalarType dtype = ScalarType.Float32, Device? device = null)
     {
-        using var xT = Torch.Randn(shape, dtype, device, generator);
+        ArgumentNullException.ThrowIfNull(shape);
+        using var xT = torch.randn(shape, dtype: dtype, device: device ?? torch.CPU, generator: generator);
         return Sample(model, xT, generator, observer, showProgress, cancellation);
     }
 
-    /// <summary>The loop for a module such as the UNet (put it in eval mode first, so dropout is off).</summary>
-    public Tensor Sample(Module<Tensor, Tensor, Tensor> model, long[] shape, Generator? generator = null, Action<SamplingStep>? observer = null,
-        bool showProgress = false, CancellationToken cancellation = default, DType dtype = DType.Float32, Device? device = null) =>
+    /// <summary>The loop for a module such as the UNet, from x_T drawn as in the overload above (put the module in eval mode first).</summary>
+    public Tensor Sample(nn.Module<Tensor, Tensor, Tensor> model, long[] shape, torch.Generator? generator = null, Action<SamplingStep>? observer = null,
+        bool showProgress = false, CancellationToken cancellation = default, ScalarType dtype = ScalarType.Float32, Device? device = null) =>
         Sample(EpsilonModels.From(model), shape, generator, observer, showProgress, cancellation, dtype, device);
+
+    /// <summary>The loop for a module such as the UNet, from a given x_T (put the module in eval mode first).</summary>
+    public Tensor Sample(nn.Module<Tensor, Tensor, Tensor> model, Tensor xT, torch.Generator? generator = null, Action<SamplingStep>? observer = null,
+        bool showProgress = false, CancellationToken cancellation = default) =>
+        Sample(EpsilonModels.From(model), xT, generator, observer, showProgress, cancellation);
+
+    /// <summary>ε̂ = model(x, t), with a model's own failure (say a layer expecting another shape) reported with x's shape.</summary>
+    private static Tensor Predict(EpsilonModel model, Tensor x, Tensor t)
+    {
+        try
+        {
+            return model(x, t);
+        }
+        catch (ExternalException e)
+        {
+            string cause = e.Message.Split('\n', 2)[0];
+            throw new ArgumentException($"the ε-model failed on x of shape {Shapes.Format(x)} with timesteps {Shapes.Format(t)} (does x have the image shape the model was built for?): {cause}", e);
+        }
+    }
 
     /// <summary>x̂_0 = (x_t − √(1 − ᾱ_t) ε̂) / √ᾱ_t, clipped to [−1, 1] when <paramref name="clip"/>.</summary>
     protected static Tensor PredictOriginal(Tensor x, Tensor eps, double alphaBar, bool clip)
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var x0 = (x - eps * Math.Sqrt(1 - alphaBar)) * (1 / Math.Sqrt(alphaBar));
         if (clip)
         {
-            x0 = x0.Clamp(-1, 1);
+            x0 = x0.clamp(-1, 1);
         }
-        return scope.Keep(x0);
+        return x0.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Throws unless the model output and x have the same shape.</summary>
+    /// <summary>Draws z from <paramref name="noise"/> for <paramref name="x"/>, checking that the source gave x's shape.</summary>
+    protected static Tensor DrawNoise(NoiseSource noise, Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(noise);
+        var z = noise(x.shape, x.dtype, x.device);
+        if (!z.shape.AsSpan().SequenceEqual(x.shape))
+        {
+            string shape = Shapes.Format(z);
+            z.Dispose();
+            throw new InvalidOperationException($"the noise source returned shape {shape} but x has shape {Shapes.Format(x)}");
+        }
+        return z;
+    }
+
+    /// <summary>Throws unless the model output and x have the same shape (the message names both).</summary>
     protected static void CheckShapes(Tensor modelOutput, Tensor x)
     {
-        if (!modelOutput.Shape.AsSpan().SequenceEqual(x.Shape))
+        ArgumentNullException.ThrowIfNull(modelOutput);
+        ArgumentNullException.ThrowIfNull(x);
+        if (!modelOutput.shape.AsSpan().SequenceEqual(x.shape))
         {
-            throw new ArgumentException($"the model output has shape {Tensor.FormatShape(modelOutput.Shape)} but x has shape {Tensor.FormatShape(x.Shape)}", nameof(modelOutput));
+            throw new ArgumentException($"the model output has shape {Shapes.Format(modelOutput)} but x has shape {Shapes.Format(x)}; an ε-model must return x's shape", nameof(modelOutput));
         }
     }
 }

@@ -1,10 +1,12 @@
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Ddpm;
 
 /// <summary>
-/// What a sampling loop shows its observer after each step. The tensors belong to the loop and are valid only during the
-/// call: copy what you keep (e.g. <c>step.Sample.Clone()</c> or <c>ToArray</c>).
+/// What a sampling loop shows its observer after each step. The tensors belong to the loop's dispose scope and are valid only
+/// during the call; so is anything the observer computes from them. To keep a copy, take it out of the scope:
+/// <c>step.Sample.clone().DetachFromDisposeScope()</c> (then dispose it yourself), or read values (<c>data&lt;float&gt;().ToArray()</c>).
 /// </summary>
 /// <param name="Index">The step number, 0 … Count − 1.</param>
 /// <param name="Count">The number of steps of the loop.</param>

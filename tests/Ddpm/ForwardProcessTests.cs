@@ -1,5 +1,6 @@
 using Diffusion.Ddpm;
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Tests.Ddpm;
 
@@ -10,15 +11,15 @@ public class ForwardProcessTests
     [Fact]
     public void QSample_ClosedFormMatchesIteratedChainMoments()
     {
-        using var scope = new TensorScope();
-        Torch.ManualSeed(1);
+        using var scope = torch.NewDisposeScope();
+        using var g = new torch.Generator(1);
         const int n = 100_000;
-        var x0 = Torch.FromArray(Enumerable.Repeat(0.7, n).ToArray(), n);
+        var x0 = torch.full([n], 0.7, dtype: float64);
         foreach (int t in new[] { 0, 49, 299 })
         {
-            var iterated = Process.QSampleIterated(x0, t).ToArray<double>();
+            var iterated = Process.QSampleIterated(x0, t, g).data<double>().ToArray();
             var steps = NoiseSchedule.Steps(t, n);
-            var closed = Process.QSample(x0, steps, Torch.Randn([n], DType.Float64)).ToArray<double>();
+            var closed = Process.QSample(x0, steps, torch.randn([n], dtype: float64, generator: g)).data<double>().ToArray();
             var (coef, variance) = Process.QMarginal(t);
             // Standard errors at n = 1e5: mean ~ sqrt(var/n), variance ~ var·sqrt(2/n); 5 standard errors allowed.
             double seMean = 5 * Math.Sqrt(variance / n), seVar = 5 * variance * Math.Sqrt(2.0 / n);
@@ -35,16 +36,16 @@ public class ForwardProcessTests
     {
         // Draw (x_{t-1}, x_t) from the chain given x_0; E[x_{t-1} | x_t] is linear in x_t with slope coef2 and
         // intercept coef1·x_0, and the residual variance is β̃_t.
-        using var scope = new TensorScope();
-        Torch.ManualSeed(2);
+        using var scope = torch.NewDisposeScope();
+        using var g = new torch.Generator(2);
         const int n = 400_000;
         const double x0Value = -0.4;
         int t = 120;
         var s = Process.Schedule;
-        var x0 = Torch.FromArray(Enumerable.Repeat(x0Value, n).ToArray(), n);
-        var prev = Process.QSample(x0, NoiseSchedule.Steps(t - 1, n), Torch.Randn([n], DType.Float64));
-        var xt = Process.QStep(prev, t, Torch.Randn([n], DType.Float64));
-        double[] a = prev.ToArray<double>(), b = xt.ToArray<double>();
+        var x0 = torch.full([n], x0Value, dtype: float64);
+        var prev = Process.QSample(x0, NoiseSchedule.Steps(t - 1, n), torch.randn([n], dtype: float64, generator: g));
+        var xt = Process.QStep(prev, t, torch.randn([n], dtype: float64, generator: g));
+        double[] a = prev.data<double>().ToArray(), b = xt.data<double>().ToArray();
         double ma = a.Average(), mb = b.Average();
         double cov = a.Zip(b, (u, v) => (u - ma) * (v - mb)).Sum() / (n - 1);
         double slope = cov / Variance(b);
@@ -58,34 +59,49 @@ public class ForwardProcessTests
     [Fact]
     public void PosteriorMean_X0FormEqualsEpsForm()
     {
-        using var scope = new TensorScope();
-        Torch.ManualSeed(3);
-        var x0 = Torch.Randn([8, 1, 4, 4], DType.Float64);
-        var eps = Torch.Randn([8, 1, 4, 4], DType.Float64);
-        var t = Torch.FromArray(new long[] { 0, 1, 10, 100, 500, 900, 998, 999 });
+        using var scope = torch.NewDisposeScope();
+        using var g = new torch.Generator(3);
+        var x0 = torch.randn([8, 1, 4, 4], dtype: float64, generator: g);
+        var eps = torch.randn([8, 1, 4, 4], dtype: float64, generator: g);
+        var t = torch.tensor(new long[] { 0, 1, 10, 100, 500, 900, 998, 999 });
         var xt = Process.QSample(x0, t, eps);
-        var fromX0 = Process.PosteriorMean(x0, xt, t).ToArray<double>();
-        var fromEps = Process.PosteriorMeanFromEps(xt, t, eps).ToArray<double>();
+        var fromX0 = Process.PosteriorMean(x0, xt, t).data<double>().ToArray();
+        var fromEps = Process.PosteriorMeanFromEps(xt, t, eps).data<double>().ToArray();
         for (int i = 0; i < fromX0.Length; i++)
         {
             Assert.Equal(fromX0[i], fromEps[i], 9);
         }
-        var x0Back = Process.PredictX0FromEps(xt, t, eps).ToArray<double>();
-        var x0Orig = x0.ToArray<double>();
+        var x0Back = Process.PredictX0FromEps(xt, t, eps).data<double>().ToArray();
+        var x0Orig = x0.data<double>().ToArray();
         for (int i = 0; i < x0Back.Length; i++)
         {
             Assert.Equal(x0Orig[i], x0Back[i], 6);
         }
+        var epsBack = Process.PredictEpsFromX0(xt, t, x0);
+        Assert.True(epsBack.allclose(eps, rtol: 1e-9, atol: 1e-9));
     }
 
     [Fact]
     public void QSample_RejectsNoiseOfAnotherShape()
     {
-        using var scope = new TensorScope();
-        var x0 = Torch.Zeros([2, 3]);
-        var e = Assert.Throws<ArgumentException>(() => Process.QSample(x0, NoiseSchedule.Steps(0, 2), Torch.Zeros([2, 4])));
+        using var scope = torch.NewDisposeScope();
+        var x0 = torch.zeros([2, 3]);
+        var e = Assert.Throws<ArgumentException>(() => Process.QSample(x0, NoiseSchedule.Steps(0, 2), torch.zeros([2, 4])));
         Assert.Contains("[2, 4]", e.Message);
         Assert.Contains("[2, 3]", e.Message);
+    }
+
+    [Fact]
+    public void QSample_RejectsTimestepsThatDoNotMatchTheBatch()
+    {
+        using var scope = torch.NewDisposeScope();
+        var x0 = torch.zeros([2, 3]);
+        var e = Assert.Throws<ArgumentException>(() => Process.QSample(x0, NoiseSchedule.Steps(0, 3), torch.zeros([2, 3])));
+        Assert.Contains("[3]", e.Message);
+        Assert.Contains("[2, 3]", e.Message);
+        var outside = Assert.Throws<ArgumentOutOfRangeException>(() => Process.QSample(x0, NoiseSchedule.Steps(1000, 2), torch.zeros([2, 3])));
+        Assert.Contains("1000", outside.Message);
+        Assert.Throws<ArgumentException>(() => Process.QSample(x0, torch.zeros([2, 1], dtype: int64), torch.zeros([2, 3])));
     }
 
     private static double Variance(double[] v)

@@ -1,5 +1,6 @@
 using Diffusion.Ddpm;
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Tests.Ddpm;
 
@@ -8,22 +9,22 @@ public class NearestNeighboursTests
     [Fact]
     public void Find_MatchesBruteForceAcrossChunks()
     {
-        using var scope = new TensorScope();
-        using var g = new Generator(4);
-        var data = Torch.Randn([100, 1, 3, 3], generator: g);
-        var queries = Torch.Cat([data.Narrow(0, 17, 1) + Torch.Randn([1, 1, 3, 3], generator: g) * 0.01, data.Narrow(0, 42, 1), Torch.Randn([3, 1, 3, 3], generator: g)], 0);
+        using var scope = torch.NewDisposeScope();
+        using var g = new torch.Generator(4);
+        var data = torch.randn([100, 1, 3, 3], generator: g);
+        var queries = torch.cat([data.narrow(0, 17, 1) + torch.randn([1, 1, 3, 3], generator: g) * 0.01, data.narrow(0, 42, 1), torch.randn([3, 1, 3, 3], generator: g)], 0);
 
         using var result = NearestNeighbours.Find(queries, data, k: 3, chunkSize: 7);
 
-        Assert.Equal(new long[] { 5, 3 }, result.Indices.Shape);
-        long[] idx = result.Indices.ToArray<long>();
-        double[] dist = result.Distances.ToArray<double>();
+        Assert.Equal(new long[] { 5, 3 }, result.Indices.shape);
+        long[] idx = result.Indices.data<long>().ToArray();
+        double[] dist = result.Distances.data<double>().ToArray();
         Assert.Equal(17, idx[0]);
         Assert.Equal(42, idx[3]);
         Assert.Equal(0, dist[3], 5);
 
-        float[] d = data.ToArray<float>();
-        float[] q = queries.ToArray<float>();
+        float[] d = data.data<float>().ToArray();
+        float[] q = queries.data<float>().ToArray();
         for (int i = 0; i < 5; i++)
         {
             var brute = Enumerable.Range(0, 100)
@@ -40,9 +41,11 @@ public class NearestNeighboursTests
     [Fact]
     public void Find_ThrowsForMismatchedShapesOrK()
     {
-        using var scope = new TensorScope();
-        var data = Torch.Zeros([10, 4]);
-        Assert.Throws<ArgumentException>(() => NearestNeighbours.Find(Torch.Zeros([2, 5]), data));
-        Assert.Throws<ArgumentOutOfRangeException>(() => NearestNeighbours.Find(Torch.Zeros([2, 4]), data, k: 11));
+        using var scope = torch.NewDisposeScope();
+        var data = torch.zeros([10, 4]);
+        var e = Assert.Throws<ArgumentException>(() => NearestNeighbours.Find(torch.zeros([2, 5]), data));
+        Assert.Contains("[2, 5]", e.Message);
+        Assert.Contains("[10, 4]", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => NearestNeighbours.Find(torch.zeros([2, 4]), data, k: 11));
     }
 }

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using Diffusion.Ddpm;
 using Diffusion.Models;
-using Diffusion.Tensors;
 using Diffusion.Training;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Tests.Ddpm;
 
@@ -27,8 +28,8 @@ public class NotebookPathTests
         string folder = Path.Combine(Path.GetTempPath(), "nb03-path-" + Guid.NewGuid().ToString("N"));
         try
         {
-            Torch.ManualSeed(5);
-            using var data = Torch.Rand([32, 1, 8, 8]) * 2 - 1;
+            torch.manual_seed(5);
+            using var data = torch.rand([32, 1, 8, 8]) * 2 - 1;
             using var model = new UNet(Tiny);
             var loss = new DdpmLoss(NoiseSchedule.Linear(1000));
             var run = new RunDescription("nb03-test", "random images") { ArchitectureConfig = JsonNode.Parse(Tiny.ToJson()) };
@@ -46,14 +47,14 @@ public class NotebookPathTests
 
             using var reference = new UNet(Tiny);
             trainer.Ema.CopyTo(reference);
-            loaded.Eval();
-            reference.Eval();
+            loaded.eval();
+            reference.eval();
             var ddim = new DdimSampler(NoiseSchedule.Linear(1000), eta: 0.0, steps: 5);
-            using var g1 = new Generator(9);
-            using var g2 = new Generator(9);
+            using var g1 = new torch.Generator(9);
+            using var g2 = new torch.Generator(9);
             using var a = ddim.Sample(loaded, [2, 1, 8, 8], g1);
             using var b = ddim.Sample(reference, [2, 1, 8, 8], g2);
-            Assert.True(a.Equal(b));
+            Assert.True(a.Equals(b));
         }
         finally
         {
@@ -68,25 +69,25 @@ public class NotebookPathTests
     [Fact]
     public void DdpmLastStep_ReturnsThePredictedOriginal()
     {
-        Torch.ManualSeed(3);
+        torch.manual_seed(3);
         using var model = new UNet(Tiny);
-        model.Eval();
+        model.eval();
         var ddpm = new DdpmSampler(NoiseSchedule.Linear(1000));
         ddpm.SetTimesteps(4);
         Tensor? lastSample = null, lastGuess = null;
-        using var g = new Generator(4);
+        using var g = new torch.Generator(4);
         using var result = ddpm.Sample(model, [2, 1, 8, 8], g, observer: step =>
         {
             if (step.Index == step.Count - 1)
             {
-                using var outside = TensorScope.Outside();
-                lastSample = step.Sample.Clone();
-                lastGuess = step.PredOriginalSample.Clone();
+                // The step's tensors belong to the loop's scope: keep copies outside it.
+                lastSample = step.Sample.clone().DetachFromDisposeScope();
+                lastGuess = step.PredOriginalSample.clone().DetachFromDisposeScope();
             }
         });
         Assert.NotNull(lastSample);
-        Assert.True(lastSample!.AllClose(lastGuess!, rtol: 0, atol: 1e-6));
-        Assert.True(lastSample.Equal(result));
+        Assert.True(lastSample!.allclose(lastGuess!, rtol: 0, atol: 1e-6));
+        Assert.True(lastSample.Equals(result));
         lastSample.Dispose();
         lastGuess!.Dispose();
     }

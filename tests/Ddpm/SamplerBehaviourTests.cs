@@ -1,5 +1,6 @@
 using Diffusion.Ddpm;
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Tests.Ddpm;
 
@@ -8,13 +9,13 @@ public class SamplerBehaviourTests
     private static readonly NoiseSchedule Schedule1000 = NoiseSchedule.Linear(1000);
 
     // A smooth stand-in for a trained model: ε̂ = 0.3 x + 0.001 t.
-    private static Tensor Toy(Tensor x, Tensor t)
+    internal static Tensor Toy(Tensor x, Tensor t)
     {
-        using var scope = new TensorScope();
-        var shape = new long[x.Dim];
+        using var scope = torch.NewDisposeScope();
+        var shape = new long[x.dim()];
         Array.Fill(shape, 1L);
-        shape[0] = x.Size(0);
-        return scope.Keep(x * 0.3 + t.To(x.DType).Reshape(shape) * 0.001);
+        shape[0] = x.shape[0];
+        return (x * 0.3 + t.to(x.dtype).reshape(shape) * 0.001).MoveToOuterDisposeScope();
     }
 
     [Fact]
@@ -52,9 +53,9 @@ public class SamplerBehaviourTests
     [Fact]
     public void Step_ThrowsForATimestepNotInTheList()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var s = new DdimSampler(Schedule1000, steps: 50);
-        var x = Torch.Zeros([1, 4]);
+        var x = torch.zeros([1, 4]);
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => s.Step(x, 999, x));
         Assert.Contains("999", e.Message);
     }
@@ -64,42 +65,59 @@ public class SamplerBehaviourTests
     [InlineData(VarianceType.FixedSmall)]
     public void DdpmStepAtZero_AddsNoNoiseAndDrawsNothing(VarianceType variance)
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var sampler = new DdpmSampler(Schedule1000, variance, clipSample: false);
-        using var g = new Generator(3);
-        var x = Torch.Randn([2, 1, 5, 5], DType.Float64, generator: g);
-        var eps = Torch.Randn([2, 1, 5, 5], DType.Float64, generator: g);
-        using var state = g.GetState();
+        using var g = new torch.Generator(3);
+        var x = torch.randn([2, 1, 5, 5], dtype: float64, generator: g);
+        var eps = torch.randn([2, 1, 5, 5], dtype: float64, generator: g);
+        var state = g.get_state();
 
         using var result = sampler.Step(eps, 0, x, g);
 
         // At t = 0 the mean is x̂_0 itself (coefficients 1 and 0) and no z is drawn from the generator.
         var x0 = new ForwardProcess(Schedule1000).PredictX0FromEps(x, NoiseSchedule.Steps(0, 2), eps);
-        Assert.True(result.PrevSample.AllClose(x0, 1e-12, 1e-12));
-        Assert.True(result.PrevSample.AllClose(result.PredOriginalSample, 1e-12, 1e-12));
-        using var after = g.GetState();
-        Assert.True(after.Equal(state));
+        Assert.True(result.PrevSample.allclose(x0, 1e-12, 1e-12));
+        Assert.True(result.PrevSample.allclose(result.PredOriginalSample, 1e-12, 1e-12));
+        var after = g.get_state();
+        Assert.True(after.Equals(state));
+        int draws = 0;
+        using var counted = sampler.Step(eps, 0, x, (shape, dtype, device) => { draws++; return torch.zeros(shape, dtype: dtype, device: device); });
+        Assert.Equal(0, draws);
     }
 
     [Fact]
     public void DdpmStep_IsEq11PosteriorMeanPlusSigmaZ()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var process = new ForwardProcess(Schedule1000);
         foreach (var (variance, sigma2) in new[] { (VarianceType.FixedLarge, Schedule1000.Betas[500]), (VarianceType.FixedSmall, Schedule1000.PosteriorVariance[500]) })
         {
             var sampler = new DdpmSampler(Schedule1000, variance, clipSample: false);
-            using var g1 = new Generator(4);
-            var x = Torch.Randn([3, 8], DType.Float64, generator: g1);
-            var eps = Torch.Randn([3, 8], DType.Float64, generator: g1);
-            using var state = g1.GetState();
-            using var result = sampler.Step(eps, 500, x, g1);
-            using var g2 = new Generator(0);
-            g2.SetState(state);
-            var z = Torch.Randn([3, 8], DType.Float64, generator: g2);
+            using var g = new torch.Generator(4);
+            var x = torch.randn([3, 8], dtype: float64, generator: g);
+            var eps = torch.randn([3, 8], dtype: float64, generator: g);
+            var z = torch.randn([3, 8], dtype: float64, generator: g);
+            // The z is handed to the step explicitly (a NoiseSource), so the expectation uses the very same draw.
+            var (prev, _) = sampler.Step(eps, 500, x, (shape, dtype, device) => z.clone());
             var expected = process.PosteriorMeanFromEps(x, NoiseSchedule.Steps(500, 3), eps) + z * Math.Sqrt(sigma2);
-            Assert.True(result.PrevSample.AllClose(expected, 1e-10, 1e-10), variance.ToString());
+            Assert.True(prev.allclose(expected, 1e-10, 1e-10), variance.ToString());
         }
+    }
+
+    [Fact]
+    public void Step_WithAGenerator_DrawsOneStandardNormalOfXsShape()
+    {
+        // Step(…, generator) is Step(…, NoiseSources.From(generator)): the same generator state gives the same step.
+        using var scope = torch.NewDisposeScope();
+        var sampler = new DdpmSampler(Schedule1000, VarianceType.FixedLarge, clipSample: false);
+        var x = torch.ones([2, 3], dtype: float64);
+        var eps = torch.zeros([2, 3], dtype: float64);
+        using var g1 = new torch.Generator(8);
+        using var g2 = new torch.Generator(8);
+        var a = sampler.Step(eps, 700, x, g1).PrevSample;
+        var z = torch.randn([2, 3], dtype: float64, generator: g2);
+        var b = sampler.Step(eps, 700, x, (shape, dtype, device) => z.clone()).PrevSample;
+        Assert.True(a.Equals(b));
     }
 
     [Fact]
@@ -117,44 +135,57 @@ public class SamplerBehaviourTests
     [Fact]
     public void DdimWithEtaZero_IsDeterministic()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var sampler = new DdimSampler(Schedule1000, eta: 0, steps: 20);
-        using var noise = new Generator(5);
-        var xT = Torch.Randn([2, 1, 6, 6], generator: noise);
-        using var g1 = new Generator(1);
-        using var g2 = new Generator(2);
+        using var noise = new torch.Generator(5);
+        var xT = torch.randn([2, 1, 6, 6], generator: noise);
+        using var g1 = new torch.Generator(1);
+        using var g2 = new torch.Generator(2);
         var a = sampler.Sample(Toy, xT, g1);
         var b = sampler.Sample(Toy, xT, g2);
         var c = sampler.Sample(Toy, xT);
-        Assert.True(a.Equal(b));
-        Assert.True(a.Equal(c));
+        Assert.True(a.Equals(b));
+        Assert.True(a.Equals(c));
 
         // With η = 1 the generator matters.
         var stochastic = new DdimSampler(Schedule1000, eta: 1, steps: 20);
-        using var g3 = new Generator(1);
-        using var g4 = new Generator(2);
-        Assert.False(stochastic.Sample(Toy, xT, g3).Equal(stochastic.Sample(Toy, xT, g4)));
+        using var g3 = new torch.Generator(1);
+        using var g4 = new torch.Generator(2);
+        Assert.False(stochastic.Sample(Toy, xT, g3).Equals(stochastic.Sample(Toy, xT, g4)));
     }
 
     [Fact]
     public void Sample_SameSeedGivesSameSamples_AndObserverSeesEveryStep()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var sampler = new DdpmSampler(NoiseSchedule.Linear(30));
         var seen = new List<int>();
-        using var g1 = new Generator(9);
+        using var g1 = new torch.Generator(9);
         var a = sampler.Sample(Toy, [2, 1, 4, 4], g1, s => seen.Add(s.Timestep));
-        using var g2 = new Generator(9);
+        using var g2 = new torch.Generator(9);
         var b = sampler.Sample(Toy, [2, 1, 4, 4], g2);
-        Assert.True(a.Equal(b));
+        Assert.True(a.Equals(b));
         Assert.Equal(Enumerable.Range(0, 30).Reverse(), seen);
-        Assert.False(a.RequiresGrad);
+        Assert.False(a.requires_grad);
+    }
+
+    [Fact]
+    public void Sample_LeavesXTAlone()
+    {
+        using var scope = torch.NewDisposeScope();
+        var sampler = new DdimSampler(NoiseSchedule.Linear(30), steps: 5);
+        var xT = torch.randn([2, 3], generator: new torch.Generator(1));
+        var copy = xT.clone();
+        var x0 = sampler.Sample(Toy, xT);
+        Assert.False(xT.IsInvalid);
+        Assert.True(xT.Equals(copy));
+        Assert.False(ReferenceEquals(x0, xT));
     }
 
     [Fact]
     public void Sample_StopsWhenCancelled()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var sampler = new DdpmSampler(NoiseSchedule.Linear(30));
         using var cts = new CancellationTokenSource();
         int steps = 0;
@@ -169,10 +200,56 @@ public class SamplerBehaviourTests
     }
 
     [Fact]
-    public void Step_ThrowsForMismatchedShapes()
+    public void Step_ThrowsForMismatchedShapes_NamingBoth()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var s = new DdpmSampler(NoiseSchedule.Linear(10));
-        Assert.Throws<ArgumentException>(() => s.Step(Torch.Zeros([2, 3]), 5, Torch.Zeros([2, 4])));
+        var e = Assert.Throws<ArgumentException>(() => s.Step(torch.zeros([2, 3]), 5, torch.zeros([2, 4])));
+        Assert.Contains("[2, 3]", e.Message);
+        Assert.Contains("[2, 4]", e.Message);
+    }
+
+    [Fact]
+    public void Sample_ThrowsWhenTheModelReturnsAnotherShape()
+    {
+        using var scope = torch.NewDisposeScope();
+        var s = new DdimSampler(NoiseSchedule.Linear(10), steps: 2);
+        var e = Assert.Throws<ArgumentException>(() => s.Sample((x, t) => x.sum(1), [2, 4]));
+        Assert.Contains("[2]", e.Message);
+        Assert.Contains("[2, 4]", e.Message);
+    }
+
+    [Fact]
+    public void Sample_ReportsAModelThatRejectsTheInput_WithTheShape()
+    {
+        using var scope = torch.NewDisposeScope();
+        var s = new DdimSampler(NoiseSchedule.Linear(10), steps: 2);
+        using var layer = nn.Linear(5, 5);          // built for rows of 5, given rows of 4
+        var e = Assert.Throws<ArgumentException>(() => s.Sample((x, t) => layer.forward(x), [2, 4]));
+        Assert.Contains("[2, 4]", e.Message);
+        Assert.DoesNotContain("frame #", e.Message);
+    }
+
+    [Fact]
+    public void Sample_AcceptsAnyModule()
+    {
+        // The samplers take any nn.Module<Tensor, Tensor, Tensor> as ε_θ, not only the course's UNet.
+        using var scope = torch.NewDisposeScope();
+        using var module = new ScaledInput(0.3);
+        var sampler = new DdimSampler(NoiseSchedule.Linear(20), steps: 4);
+        using var g1 = new torch.Generator(3);
+        using var g2 = new torch.Generator(3);
+        var fromModule = sampler.Sample(module, [2, 1, 3, 3], g1);
+        var fromDelegate = sampler.Sample((x, t) => x * 0.3, [2, 1, 3, 3], g2);
+        Assert.True(fromModule.allclose(fromDelegate, 0, 0));
+    }
+
+    private sealed class ScaledInput : nn.Module<Tensor, Tensor, Tensor>
+    {
+        private readonly double _scale;
+
+        public ScaledInput(double scale) : base(nameof(ScaledInput)) => _scale = scale;
+
+        public override Tensor forward(Tensor x, Tensor t) => x * _scale;
     }
 }
