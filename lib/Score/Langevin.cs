@@ -1,10 +1,12 @@
+using Diffusion.Engine;
 using Diffusion.Hosting;
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Score;
 
 /// <summary>The result of a Langevin run: the final samples and snapshots of the chain (each an interleaved float array).</summary>
-/// <param name="Samples">The final points [B, d]; the caller owns them.</param>
+/// <param name="Samples">The final points [B, d], registered in the caller's dispose scope (or owned by the caller when there is none).</param>
 /// <param name="Snapshots">Copies of the chain at the recorded steps, the start included.</param>
 public sealed record LangevinResult(Tensor Samples, IReadOnlyList<float[]> Snapshots);
 
@@ -22,7 +24,7 @@ public static class Langevin
     /// <param name="steps">K.</param>
     /// <param name="generator">The source of z (seeded for reproducible runs).</param>
     /// <param name="recordEvery">Keep a snapshot every this many steps (0: none).</param>
-    public static LangevinResult Sample(ScoreFunction score, Tensor x0, double sigma, double stepSize, int steps, Generator? generator = null, int recordEvery = 0)
+    public static LangevinResult Sample(ScoreFunction score, Tensor x0, double sigma, double stepSize, int steps, torch.Generator? generator = null, int recordEvery = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stepSize);
         return Run(score, x0, Enumerable.Repeat((sigma, stepSize), 1).ToArray(), steps, generator, recordEvery);
@@ -33,52 +35,87 @@ public static class Langevin
     /// run <paramref name="stepsPerLevel"/> Langevin steps with step α_i = ε σ_i²/σ_L², so the signal-to-noise ratio of the
     /// update is the same at every level.
     /// </summary>
-    public static LangevinResult Annealed(ScoreFunction score, Tensor x0, double[] sigmas, double epsilon, int stepsPerLevel, Generator? generator = null, int recordEvery = 0)
+    public static LangevinResult Annealed(ScoreFunction score, Tensor x0, double[] sigmas, double epsilon, int stepsPerLevel, torch.Generator? generator = null, int recordEvery = 0)
     {
         ArgumentNullException.ThrowIfNull(sigmas);
+        if (sigmas.Length == 0 || sigmas.Any(s => !(s > 0)))
+        {
+            throw new ArgumentException("the noise ladder needs at least one level, every σ_i > 0", nameof(sigmas));
+        }
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epsilon);
         double last = sigmas[^1];
         var levels = sigmas.Select(s => (s, epsilon * s * s / (last * last))).ToArray();
         return Run(score, x0, levels, stepsPerLevel, generator, recordEvery);
     }
 
-    private static LangevinResult Run(ScoreFunction score, Tensor x0, (double Sigma, double Step)[] levels, int stepsPerLevel, Generator? generator, int recordEvery)
+    private static LangevinResult Run(ScoreFunction score, Tensor x0, (double Sigma, double Step)[] levels, int stepsPerLevel, torch.Generator? generator, int recordEvery)
     {
+        ArgumentNullException.ThrowIfNull(score);
+        ArgumentNullException.ThrowIfNull(x0);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stepsPerLevel);
+        ArgumentOutOfRangeException.ThrowIfNegative(recordEvery);
+        if (x0.dim() != 2 || x0.shape[0] < 1)
+        {
+            throw new ArgumentException($"the starting points must be [B, d], got shape {Shapes.Format(x0)}", nameof(x0));
+        }
         var snapshots = new List<float[]>();
-        using var noGrad = Torch.NoGrad();
-        var x = x0.Alias();
+        using var noGrad = torch.no_grad();
         if (recordEvery > 0)
         {
-            snapshots.Add(Snapshot(x));
+            snapshots.Add(Snapshot(x0));
         }
-        int k = 0;
-        long batch = x.Size(0);
-        foreach (var (sigma, step) in levels)
+        var x = x0;
+        try
         {
-            using var sigmaBatch = Torch.Full([batch], sigma, x.DType);
-            for (int i = 0; i < stepsPerLevel; i++)
+            int k = 0;
+            long batch = x0.shape[0];
+            foreach (var (sigma, step) in levels)
             {
-                NotebookHost.ThrowIfCancelled();
-                using var scope = new TensorScope();
-                var z = Torch.RandnLike(x, generator: generator);
-                var s = score(x, sigmaBatch);
-                var next = scope.Keep(x + s * (step / 2) + z * Math.Sqrt(step));
-                x.Dispose();
-                x = next;
-                k++;
-                if (recordEvery > 0 && k % recordEvery == 0)
+                using var sigmaBatch = torch.full([batch], sigma, dtype: x0.dtype, device: x0.device);
+                for (int i = 0; i < stepsPerLevel; i++)
                 {
-                    snapshots.Add(Snapshot(x));
+                    NotebookHost.ThrowIfCancelled();
+                    using var scope = torch.NewDisposeScope();
+                    var z = torch.randn(x.shape, dtype: x.dtype, device: x.device, generator: generator);
+                    var s = score(x, sigmaBatch);
+                    CheckScore(s, x);
+                    // x_{k+1} = x_k + (ε/2) s(x_k, σ) + √ε z_k
+                    var next = (x + s * (step / 2) + z * Math.Sqrt(step)).MoveToOuterDisposeScope();
+                    if (!ReferenceEquals(x, x0))
+                    {
+                        x.Dispose();
+                    }
+                    x = next;
+                    k++;
+                    if (recordEvery > 0 && k % recordEvery == 0)
+                    {
+                        snapshots.Add(Snapshot(x));
+                    }
                 }
             }
+            return new LangevinResult(x, snapshots);
         }
-        return new LangevinResult(x, snapshots);
+        catch
+        {
+            if (!ReferenceEquals(x, x0))
+            {
+                x.Dispose();
+            }
+            throw;
+        }
+    }
+
+    private static void CheckScore(Tensor s, Tensor x)
+    {
+        if (!s.shape.AsSpan().SequenceEqual(x.shape))
+        {
+            throw new ArgumentException($"the score has shape {Shapes.Format(s)} but x has shape {Shapes.Format(x)}; a score must return x's shape");
+        }
     }
 
     private static float[] Snapshot(Tensor x)
     {
-        using var f = x.To(DType.Float32);
-        return f.ToArray<float>();
+        using var f = x.to(ScalarType.Float32, torch.CPU);
+        return f.data<float>().ToArray();
     }
 }

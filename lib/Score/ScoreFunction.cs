@@ -1,10 +1,12 @@
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Score;
 
 /// <summary>
 /// A noise-conditioned score s(x, σ) ≈ ∇_x log p_σ(x): points x [B, d] and noise levels σ [B] in, scores [B, d] out.
-/// The result is a new tensor the caller owns.
+/// The result is a new tensor, registered in the caller's dispose scope. Any <c>nn.Module&lt;Tensor, Tensor, Tensor&gt;</c> taking
+/// (x, σ) is one: <c>model.call</c>.
 /// </summary>
 public delegate Tensor ScoreFunction(Tensor x, Tensor sigma);
 

@@ -1,47 +1,49 @@
 using Diffusion.Score;
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Tests.Score;
 
 public class LangevinTests
 {
     // A Gaussian N(μ, s²I) in 2-D: its score is −(x − μ)/s², and noised by σ it stays Gaussian with variance s² + σ².
-    private const double Mu = 0.7, S = 0.6;
+    internal const double Mu = 0.7, S = 0.6;
 
-    private static Tensor GaussianScore(Tensor x, Tensor sigma)
+    internal static Tensor GaussianScore(Tensor x, Tensor sigma)
     {
-        using var scope = new TensorScope();
-        var variance = sigma.Square().Unsqueeze(1) + S * S;
-        return scope.Keep((x - Mu).Neg() / variance);
+        using var scope = torch.NewDisposeScope();
+        var variance = sigma.square().unsqueeze(1) + S * S;
+        return ((x - Mu).neg() / variance).MoveToOuterDisposeScope();
     }
 
     [Fact]
     public void Langevin_WithExactGaussianScore_RecoversMeanAndVariance()
     {
-        using var scope = new TensorScope();
-        using var g = new Generator(11);
-        var x0 = Torch.Randn([4000, 2], DType.Float64, generator: g) * 3.0;
+        using var scope = torch.NewDisposeScope();
+        using var g = new torch.Generator(11);
+        var x0 = torch.randn([4000, 2], dtype: float64, generator: g) * 3.0;
         // Unadjusted Langevin on a Gaussian has stationary variance s²/(1 − ε/(4s²)): 0.7 % above s² at ε = 0.01.
         const double eps = 0.01;
         var result = Langevin.Sample(GaussianScore, x0, sigma: 0, stepSize: eps, steps: 1500, generator: g);
-        double[] v = result.Samples.ToArray<double>();
+        double[] v = result.Samples.data<double>().ToArray();
         double mean = v.Average();
         double variance = v.Select(a => (a - mean) * (a - mean)).Sum() / (v.Length - 1);
         double expectedVariance = S * S / (1 - eps / (4 * S * S));
         Assert.InRange(mean, Mu - 0.03, Mu + 0.03);
         Assert.InRange(variance / expectedVariance, 0.95, 1.05);
+        Assert.False(x0.IsInvalid);
     }
 
     [Fact]
     public void AnnealedLangevin_WithExactNoisedScores_EndsAtTheData()
     {
-        using var scope = new TensorScope();
-        using var g = new Generator(12);
+        using var scope = torch.NewDisposeScope();
+        using var g = new torch.Generator(12);
         var sigmas = NoiseLevels.Geometric(3, 0.01, 10);
-        var x0 = Torch.Randn([4000, 2], DType.Float64, generator: g) * 3.0;
+        var x0 = torch.randn([4000, 2], dtype: float64, generator: g) * 3.0;
         // ε/σ_L² = 0.5: every level takes steps of half its variance, stable and mixing within 100 steps.
         var result = Langevin.Annealed(GaussianScore, x0, sigmas, epsilon: 5e-5, stepsPerLevel: 100, generator: g, recordEvery: 100);
-        double[] v = result.Samples.ToArray<double>();
+        double[] v = result.Samples.data<double>().ToArray();
         double mean = v.Average();
         double variance = v.Select(a => (a - mean) * (a - mean)).Sum() / (v.Length - 1);
         Assert.InRange(mean, Mu - 0.03, Mu + 0.03);
@@ -51,18 +53,30 @@ public class LangevinTests
     }
 
     [Fact]
+    public void Langevin_RejectsAScoreOfAnotherShape()
+    {
+        using var scope = torch.NewDisposeScope();
+        var x0 = torch.zeros([5, 2]);
+        var e = Assert.Throws<ArgumentException>(() => Langevin.Sample((x, sigma) => x.sum(1), x0, sigma: 0.1, stepSize: 0.01, steps: 3));
+        Assert.Contains("[5]", e.Message);
+        Assert.Contains("[5, 2]", e.Message);
+        Assert.Throws<ArgumentException>(() => Langevin.Annealed(GaussianScore, x0, [], epsilon: 1e-3, stepsPerLevel: 2));
+    }
+
+    [Fact]
     public void DenoisingScoreMatching_IsMinimisedByTheOptimalDenoiser()
     {
         // For Gaussian data N(μ, s²I) the minimiser of ½E‖σ s(x + σz, σ) + z‖² is the score of the noised data,
         // −(x̃ − μ)/(s² + σ²); it reduces to −x̃/σ² when the data sit at μ = 0 with s → 0. Scaling it either way costs loss.
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var dsm = new DenoisingScoreMatching(0.05, 2);
-        var data = Torch.Randn([200_000, 2], DType.Float64, generator: new Generator(5)) * S + Mu;
+        using var dataGenerator = new torch.Generator(5);
+        var data = torch.randn([200_000, 2], dtype: float64, generator: dataGenerator) * S + Mu;
         double Loss(double scale)
         {
-            using var g = new Generator(6);
-            using var inner = new TensorScope();
-            return dsm.Loss((x, sigma) => GaussianScore(x, sigma) * scale, data, g).ToDouble();
+            using var g = new torch.Generator(6);
+            using var inner = torch.NewDisposeScope();
+            return dsm.Loss((x, sigma) => GaussianScore(x, sigma) * scale, data, g).item<double>();
         }
         double best = Loss(1.0);
         Assert.True(best < Loss(0.9), "0.9 × the optimal score should have a larger loss");
@@ -72,35 +86,44 @@ public class LangevinTests
     }
 
     [Fact]
-    public void OptimalDenoisingScore_OfAPointMass_IsMinusXOverSigmaSquared()
+    public void DenoisingScoreMatching_LossWithGivenNoise_IsTheFormula()
     {
-        // Data at the origin: the kernel-density score of the noised data is exactly −x/σ².
-        var data = new float[] { 0, 0, 0, 0 };
-        var queries = new float[] { 0.3f, -0.2f, 1.5f, 2.0f };
-        var score = Diffusion.Metrics.KernelDensityScore.Score(queries, data, sigma: 0.5);
-        for (int i = 0; i < queries.Length; i++)
+        // L = mean_b ½‖σ_b s(x_b + σ_b z_b, σ_b) + z_b‖², checked by hand for s(x, σ) = −x/σ² on two points.
+        using var scope = torch.NewDisposeScope();
+        var dsm = new DenoisingScoreMatching(0.1, 1);
+        var x = torch.tensor(new[] { 1.0, 2.0, -1.0, 0.5 }, [2, 2]);
+        var sigma = torch.tensor(new[] { 0.5, 0.25 });
+        var z = torch.tensor(new[] { 0.3, -0.2, 1.0, 0.0 }, [2, 2]);
+        double loss = dsm.Loss((p, s) => -p / s.square().unsqueeze(1), x, sigma, z).item<double>();
+        double expected = 0;
+        double[] xs = [1, 2, -1, 0.5], zs = [0.3, -0.2, 1, 0], ss = [0.5, 0.25];
+        for (int b = 0; b < 2; b++)
         {
-            Assert.Equal(-queries[i] / 0.25, score[i], 6);
+            for (int j = 0; j < 2; j++)
+            {
+                double noisy = xs[2 * b + j] + ss[b] * zs[2 * b + j];
+                double r = ss[b] * (-noisy / (ss[b] * ss[b])) + zs[2 * b + j];
+                expected += 0.5 * r * r / 2;
+            }
         }
+        Assert.Equal(expected, loss, 12);
     }
 
     [Fact]
-    public void KernelDensityScore_OfGaussianData_ApproachesTheClosedForm()
+    public void DenoisingScoreMatching_RejectsMismatchedShapes_NamingBoth()
     {
-        var random = new Random(4);
-        var data = new float[2 * 20_000];
-        for (int i = 0; i < data.Length; i++)
-        {
-            double u1 = 1 - random.NextDouble(), u2 = random.NextDouble();
-            data[i] = (float)(Mu + S * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
-        }
-        var queries = new float[] { 0.2f, 0.9f, -0.5f, 1.4f };
-        const double sigma = 0.5;
-        var score = Diffusion.Metrics.KernelDensityScore.Score(queries, data, sigma);
-        for (int i = 0; i < queries.Length; i++)
-        {
-            double exact = -(queries[i] - Mu) / (S * S + sigma * sigma);
-            Assert.InRange(score[i] - exact, -0.05, 0.05);
-        }
+        using var scope = torch.NewDisposeScope();
+        var dsm = new DenoisingScoreMatching(0.1, 1);
+        var x = torch.zeros([4, 2]);
+        var e = Assert.Throws<ArgumentException>(() => dsm.Loss(GaussianScore, x, torch.ones([3]), torch.zeros([4, 2])));
+        Assert.Contains("[3]", e.Message);
+        Assert.Contains("[4, 2]", e.Message);
+        e = Assert.Throws<ArgumentException>(() => dsm.Loss(GaussianScore, x, torch.ones([4]), torch.zeros([4, 3])));
+        Assert.Contains("[4, 3]", e.Message);
+        Assert.Contains("[4, 2]", e.Message);
+        e = Assert.Throws<ArgumentException>(() => dsm.Loss((p, s) => p.sum(1), x));
+        Assert.Contains("[4]", e.Message);
+        e = Assert.Throws<ArgumentException>(() => dsm.Loss(GaussianScore, torch.zeros([4])));
+        Assert.Contains("[4]", e.Message);
     }
 }
