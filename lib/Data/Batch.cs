@@ -1,10 +1,12 @@
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Data;
 
 /// <summary>
 /// One batch from a <see cref="DataLoader"/>: images float32 [B, C, H, W] and labels int64 [B] (null when the data set
-/// has none). The caller owns the tensors: dispose the batch, or let an enclosing <see cref="TensorScope"/> free them.
+/// has none). The tensors are registered in the dispose scope that was current when the batch was made (or owned by the caller
+/// when there was none): dispose the batch, or let that scope free them.
 /// </summary>
 public sealed class Batch : IDisposable
 {
@@ -29,7 +31,7 @@ public sealed class Batch : IDisposable
     public int Index { get; }
 
     /// <summary>B, images in the batch.</summary>
-    public int Size => (int)Images.Size(0);
+    public int Size => (int)Images.shape[0];
 
     /// <summary>Frees the images and labels.</summary>
     public void Dispose()

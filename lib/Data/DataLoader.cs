@@ -1,4 +1,5 @@
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Data;
 
@@ -9,18 +10,18 @@ namespace Diffusion.Data;
 /// generator) and the map x ↦ 2x − 1 from [0, 1] to [−1, 1] that DDPM trains in.
 /// </summary>
 /// <remarks>
-/// Each batch is a fresh pair of tensors that the caller owns: dispose it, or call <see cref="NextBatch"/> inside a
-/// <see cref="TensorScope"/> (batches from the <see cref="Batches"/> and <see cref="Epoch"/> enumerators are made
-/// when the enumerator moves, outside a scope opened in the loop body, so dispose those);
+/// Each batch is a fresh pair of tensors, registered in the dispose scope current when it is made: dispose it, or call
+/// <see cref="NextBatch"/> inside a <c>torch.NewDisposeScope()</c> (batches from the <see cref="Batches"/> and
+/// <see cref="Epoch"/> enumerators are made when the enumerator moves, outside a scope opened in the loop body, so dispose those);
 /// the loader keeps none, so memory stays flat over any number of batches. The loader does not own the dataset.
 /// <code>
 /// using var data = Mnist.LoadNpm();
 /// var loader = new DataLoader(data, batchSize: 128, seed: 1, scaleToMinusOneOne: true);
 /// for (int step = 0; step &lt; steps; step++)
 /// {
-///     using var scope = new TensorScope();
+///     using var scope = torch.NewDisposeScope();
 ///     var batch = loader.NextBatch();        // made inside the scope: freed with it
-///     var loss = model.Loss(batch.Images);
+///     var loss = ddpmLoss.Compute(model, batch.Images);
 /// }
 /// </code>
 /// </remarks>
@@ -175,42 +176,38 @@ public sealed class DataLoader
     {
         int start = index * BatchSize;
         int count = Math.Min(BatchSize, order.Length - start);
-        Tensor images;
-        Tensor? keptLabels = null;
-        using (var scope = new TensorScope())
+        using var scope = torch.NewDisposeScope();
+        var idx = torch.tensor(order.AsSpan(start, count).ToArray(), dtype: ScalarType.Int64, device: _dataset.Images.device);
+        var images = _dataset.Images.index_select(0, idx);
+        if (flips is not null)
         {
-            var idx = Torch.FromSpan<long>(order.AsSpan(start, count), [count]);
-            images = _dataset.Images.IndexSelect(0, idx);
-            if (flips is not null)
+            var mask = new bool[count];
+            for (int i = 0; i < count; i++)
             {
-                var mask = new bool[count];
-                for (int i = 0; i < count; i++)
-                {
-                    mask[i] = flips[start + i];
-                }
-                var m = Torch.FromSpan<bool>(mask, [count, 1, 1, 1]);
-                images = Torch.Where(m, images.Flip(3), images);
+                mask[i] = flips[start + i];
             }
-            if (ScaleToMinusOneOne)
-            {
-                images = images * 2.0 - 1.0;
-            }
-            if (Device is { } device)
-            {
-                images = images.To(device);
-            }
-            scope.Keep(images);
-            if (_dataset.Labels is { } all)
-            {
-                var labels = all.IndexSelect(0, idx);
-                if (Device is { } d)
-                {
-                    labels = labels.To(d);
-                }
-                keptLabels = scope.Keep(labels);
-            }
+            var m = torch.tensor(mask, [count, 1, 1, 1], device: images.device);
+            images = torch.where(m, images.flip(3), images);
         }
-        return new Batch(images, keptLabels, epoch, index);
+        if (ScaleToMinusOneOne)
+        {
+            images = images * 2.0 - 1.0;
+        }
+        if (Device is { } device)
+        {
+            images = images.to(device);
+        }
+        Tensor? labels = null;
+        if (_dataset.Labels is { } all)
+        {
+            labels = all.index_select(0, idx.to(all.device));
+            if (Device is { } d)
+            {
+                labels = labels.to(d);
+            }
+            labels = labels.MoveToOuterDisposeScope();
+        }
+        return new Batch(images.MoveToOuterDisposeScope(), labels, epoch, index);
     }
 
     /// <summary>One 32-bit seed from (seed, epoch), well mixed (SplitMix64's finaliser), so nearby seeds and epochs give unrelated orders.</summary>

@@ -1,5 +1,6 @@
 using Diffusion.IO;
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Data;
 
@@ -24,20 +25,20 @@ internal static class IdxImages
             throw new DataMissingException(what, searched, howToGet);
         }
 
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var raw = Idx.Read(imagesPath);
         var rawLabels = Idx.Read(labelsPath);
-        if (raw.DType != DType.UInt8 || raw.Dim != 3)
+        if (raw.dtype != ScalarType.Byte || raw.dim() != 3)
         {
-            throw new InvalidDataException($"{imagesPath}: expected unsigned bytes [N, H, W], got {raw}");
+            throw new InvalidDataException($"{imagesPath}: expected unsigned bytes [N, H, W], got {ImageDataset.Describe(raw)}");
         }
-        if (rawLabels.DType != DType.UInt8 || rawLabels.Dim != 1 || rawLabels.Size(0) != raw.Size(0))
+        if (rawLabels.dtype != ScalarType.Byte || rawLabels.dim() != 1 || rawLabels.shape[0] != raw.shape[0])
         {
-            throw new InvalidDataException($"{labelsPath}: expected unsigned bytes [{raw.Size(0)}] to match {imagesPath}, got {rawLabels}");
+            throw new InvalidDataException($"{labelsPath}: expected unsigned bytes [{raw.shape[0]}] to match {imagesPath}, got {ImageDataset.Describe(rawLabels)}");
         }
-        var images = raw.To(DType.Float32).Div(255.0).Unsqueeze(1);
-        var labels = rawLabels.To(DType.Int64);
-        return new ImageDataset($"{dataSet} ({(train ? "train" : "test")}, IDX), {raw.Size(0)} images", images, labels, classNames);
+        var images = raw.to(ScalarType.Float32).div_(255.0).unsqueeze(1);
+        var labels = rawLabels.to(ScalarType.Int64);
+        return new ImageDataset($"{dataSet} ({(train ? "train" : "test")}, IDX), {raw.shape[0]} images", images, labels, classNames);
     }
 
     private static string? Find(string folder, string prefix, string kind, int dims, List<string> searched)

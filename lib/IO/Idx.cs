@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
-using Diffusion.Tensors;
+using Diffusion.Engine;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.IO;
 
@@ -10,12 +12,12 @@ namespace Diffusion.IO;
 /// 32-bit sizes, then the big-endian elements. Gzipped files (magic <c>1f 8b</c>) are inflated on the fly.
 /// </summary>
 /// <remarks>
-/// Type codes and the tensor dtype they load as: 0x08 unsigned byte (UInt8), 0x09 signed byte (Int8),
-/// 0x0B short (Int16), 0x0C int (Int32), 0x0D float (Float32), 0x0E double (Float64).
+/// Type codes and the tensor dtype they load as: 0x08 unsigned byte (uint8, <c>ScalarType.Byte</c>), 0x09 signed byte (int8),
+/// 0x0B short (int16), 0x0C int (int32), 0x0D float (float32), 0x0E double (float64).
 /// </remarks>
 public static class Idx
 {
-    /// <summary>Reads an IDX file (gzipped or not) into a CPU tensor; the caller owns it.</summary>
+    /// <summary>Reads an IDX file (gzipped or not) into a CPU tensor, registered in the caller's dispose scope (or owned by the caller).</summary>
     /// <exception cref="InvalidDataException">A wrong magic, an unknown type code, a truncated file (naming the expected and actual sizes) or trailing bytes.</exception>
     public static Tensor Read(string path)
     {
@@ -99,12 +101,12 @@ public static class Idx
         }
         var (dtype, size) = head[2] switch
         {
-            0x08 => (DType.UInt8, 1),
-            0x09 => (DType.Int8, 1),
-            0x0B => (DType.Int16, 2),
-            0x0C => (DType.Int32, 4),
-            0x0D => (DType.Float32, 4),
-            0x0E => (DType.Float64, 8),
+            0x08 => (ScalarType.Byte, 1),
+            0x09 => (ScalarType.Int8, 1),
+            0x0B => (ScalarType.Int16, 2),
+            0x0C => (ScalarType.Int32, 4),
+            0x0D => (ScalarType.Float32, 4),
+            0x0E => (ScalarType.Float64, 8),
             _ => throw new InvalidDataException($"{name}: unknown IDX type code 0x{head[2]:X2} (valid: 08 ubyte, 09 byte, 0B short, 0C int, 0D float, 0E double)"),
         };
         int ndim = head[3];
@@ -122,7 +124,7 @@ public static class Idx
             count *= shape[i];
             if (count * size > Array.MaxLength)
             {
-                throw new InvalidDataException($"{name}: shape {Tensor.FormatShape(shape.AsSpan(0, i + 1))} is too large to load into one array");
+                throw new InvalidDataException($"{name}: shape {Shapes.Format(shape.AsSpan(0, i + 1))} is too large to load into one array");
             }
         }
 
@@ -131,15 +133,16 @@ public static class Idx
         got = s.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
         if (got < expected)
         {
-            throw new InvalidDataException($"{name}: truncated IDX file: shape {Tensor.FormatShape(shape)} of {dtype.TorchName()} needs {expected} data bytes, found {got}");
+            throw new InvalidDataException($"{name}: truncated IDX file: shape {Shapes.Format(shape)} of {TypeName(dtype)} needs {expected} data bytes, found {got}");
         }
         Span<byte> probe = stackalloc byte[1];
         if (s.Read(probe) != 0)
         {
-            throw new InvalidDataException($"{name}: the IDX file is longer than its header says: shape {Tensor.FormatShape(shape)} of {dtype.TorchName()} needs {expected} data bytes, but more follow");
+            throw new InvalidDataException($"{name}: the IDX file is longer than its header says: shape {Shapes.Format(shape)} of {TypeName(dtype)} needs {expected} data bytes, but more follow");
         }
 
-        switch (size)
+        // IDX is big-endian; swap to the host's order (a no-op on big-endian hosts).
+        switch (BitConverter.IsLittleEndian ? size : 1)
         {
             case 2:
                 BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, short>(data.AsSpan()), MemoryMarshal.Cast<byte, short>(data.AsSpan()));
@@ -151,6 +154,36 @@ public static class Idx
                 BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, long>(data.AsSpan()), MemoryMarshal.Cast<byte, long>(data.AsSpan()));
                 break;
         }
-        return TensorBytes.FromBytes(data, dtype, shape);
+        return ToTensor(data, dtype, shape);
     }
+
+    /// <summary>The tensor of <paramref name="dtype"/> and <paramref name="shape"/> over <paramref name="data"/> (native byte order), sharing the array.</summary>
+    private static Tensor ToTensor(byte[] data, ScalarType dtype, long[] shape)
+    {
+        Tensor flat = dtype switch
+        {
+            ScalarType.Byte => torch.from_array(data),
+            ScalarType.Int8 => torch.from_array(MemoryMarshal.Cast<byte, sbyte>(data).ToArray()),
+            ScalarType.Int16 => torch.from_array(MemoryMarshal.Cast<byte, short>(data).ToArray()),
+            ScalarType.Int32 => torch.from_array(MemoryMarshal.Cast<byte, int>(data).ToArray()),
+            ScalarType.Float32 => torch.from_array(MemoryMarshal.Cast<byte, float>(data).ToArray()),
+            ScalarType.Float64 => torch.from_array(MemoryMarshal.Cast<byte, double>(data).ToArray()),
+            _ => throw new NotSupportedException($"IDX has no {dtype} type"),
+        };
+        using (flat)
+        {
+            return flat.reshape(shape);
+        }
+    }
+
+    private static string TypeName(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Byte => "uint8",
+        ScalarType.Int8 => "int8",
+        ScalarType.Int16 => "int16",
+        ScalarType.Int32 => "int32",
+        ScalarType.Float32 => "float32",
+        ScalarType.Float64 => "float64",
+        _ => dtype.ToString(),
+    };
 }

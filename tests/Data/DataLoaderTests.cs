@@ -1,6 +1,7 @@
 using Diffusion.Data;
-using Diffusion.Tensors;
 using Diffusion.Tests.Support;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Tests.Data;
 
@@ -23,7 +24,7 @@ public sealed class DataLoaderTests
                 }
             }
         }
-        return new ImageDataset("numbered", Torch.FromSpan<float>(values, [n, 1, 2, 3]), Torch.Arange(n));
+        return new ImageDataset("numbered", torch.tensor(values, [n, 1, 2, 3]), torch.arange(n, dtype: int64));
     }
 
     internal static float Value(long i, int x, int y) => i + 0.1f * y + 0.01f * x;
@@ -35,7 +36,7 @@ public sealed class DataLoaderTests
         {
             using (batch)
             {
-                result.Add(batch.Labels!.ToArray<long>());
+                result.Add(batch.Labels!.data<long>().ToArray());
             }
         }
         return result.ToArray();
@@ -68,10 +69,10 @@ public sealed class DataLoaderTests
         Assert.Equal(new[] { 4, 4, 2 }, LabelsOf(keep.Epoch(0)).Select(l => l.Length));
         Assert.Equal(new[] { 4, 4 }, LabelsOf(drop.Epoch(0)).Select(l => l.Length));
         using var batch = keep.Epoch(0).First();
-        Assert.Equal(new long[] { 4, 1, 2, 3 }, batch.Images.Shape);
-        Assert.Equal(DType.Float32, batch.Images.DType);
-        Assert.Equal(new long[] { 4 }, batch.Labels!.Shape);
-        Assert.Equal(DType.Int64, batch.Labels.DType);
+        Assert.Equal(new long[] { 4, 1, 2, 3 }, batch.Images.shape);
+        Assert.Equal(ScalarType.Float32, batch.Images.dtype);
+        Assert.Equal(new long[] { 4 }, batch.Labels!.shape);
+        Assert.Equal(ScalarType.Int64, batch.Labels.dtype);
     }
 
     [Fact]
@@ -82,9 +83,9 @@ public sealed class DataLoaderTests
         var batches = loader.Batches().Take(4).ToList();
         try
         {
-            Assert.Equal(new long[][] { [0, 1, 2, 3], [4, 5], [0, 1, 2, 3], [4, 5] }, batches.Select(b => b.Labels!.ToArray<long>()));
+            Assert.Equal(new long[][] { [0, 1, 2, 3], [4, 5], [0, 1, 2, 3], [4, 5] }, batches.Select(b => b.Labels!.data<long>().ToArray()));
             Assert.Equal(new[] { 0, 0, 1, 1 }, batches.Select(b => b.Epoch));
-            var images = batches[1].Images.ToArray<float>();
+            var images = batches[1].Images.data<float>().ToArray();
             Assert.Equal(new[] { Value(4, 0, 0), Value(4, 1, 0), Value(4, 2, 0), Value(4, 0, 1), Value(4, 1, 1), Value(4, 2, 1) }, images[..6]);
         }
         finally
@@ -103,13 +104,13 @@ public sealed class DataLoaderTests
         for (int i = 0; i < 9; i++)
         {
             using var batch = loader.NextBatch();
-            cursor.Add(batch.Labels!.ToArray<long>());
+            cursor.Add(batch.Labels!.data<long>().ToArray());
         }
         Assert.Equal(stream, cursor);
         Assert.Equal(2, loader.CurrentEpoch);
         loader.Reset(1);
         using var first = loader.NextBatch();
-        Assert.Equal(stream[4], first.Labels!.ToArray<long>());
+        Assert.Equal(stream[4], first.Labels!.data<long>().ToArray());
     }
 
     [Fact]
@@ -118,8 +119,8 @@ public sealed class DataLoaderTests
         using var data = Numbered(64);
         var loader = new DataLoader(data, 64, seed: 2, randomHorizontalFlip: true);
         using var batch = loader.Epoch(0).Single();
-        var labels = batch.Labels!.ToArray<long>();
-        var images = batch.Images.ToArray<float>();
+        var labels = batch.Labels!.data<long>().ToArray();
+        var images = batch.Images.data<float>().ToArray();
         int flipped = 0;
         for (int i = 0; i < 64; i++)
         {
@@ -139,15 +140,15 @@ public sealed class DataLoaderTests
         }
         Assert.InRange(flipped, 16, 48); // Binomial(64, ½): mean 32, sd 4
         using var again = new DataLoader(data, 64, seed: 2, randomHorizontalFlip: true).Epoch(0).Single();
-        Assert.True(again.Images.Equal(batch.Images));
+        Assert.True(again.Images.Equals(batch.Images));
     }
 
     [Fact]
     public void ScaleToMinusOneOne_MapsZeroAndOneToTheEnds()
     {
-        using var data = new ImageDataset("ends", Torch.FromArray(new[] { 0f, 0.5f, 1f, 0.25f }, 1, 1, 2, 2));
+        using var data = new ImageDataset("ends", torch.tensor(new[] { 0f, 0.5f, 1f, 0.25f }, [1, 1, 2, 2]));
         using var batch = new DataLoader(data, 1, scaleToMinusOneOne: true).NextBatch();
-        Assert.Equal(new[] { -1f, 0f, 1f, -0.5f }, batch.Images.ToArray<float>());
+        Assert.Equal(new[] { -1f, 0f, 1f, -0.5f }, batch.Images.data<float>().ToArray());
         Assert.Null(batch.Labels);
     }
 
@@ -177,9 +178,9 @@ public sealed class DataLoaderMemoryTests
         foreach (var batch in loader.Batches().Take(500))
         {
             using (batch)
-            using (new TensorScope())
+            using (torch.NewDisposeScope())
             {
-                _ = (batch.Images * 2.0).Sum().ToDouble();  // the scope frees the temporaries, the using the batch
+                _ = (batch.Images * 2.0).sum().item<float>();  // the scope frees the temporaries, the using the batch
             }
         }
         Assert.Equal(before, LiveTensors.Count());
@@ -190,7 +191,7 @@ public sealed class DataLoaderMemoryTests
     {
         long before = LiveTensors.Count();
         ImageDataset data;
-        using (new TensorScope())
+        using (torch.NewDisposeScope())
         {
             data = DataLoaderTests.Numbered(5);
             using var subset = data.Take(2);

@@ -1,5 +1,6 @@
 using Diffusion.Data;
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Tests.Data;
 
@@ -10,12 +11,12 @@ public sealed class FashionMnistTests
     {
         // environment/setup.sh installs Debian's dataset-fashion-mnist; without it Load fails with the apt command.
         using var data = FashionMnist.Load(train: false);
-        Assert.Equal(new long[] { 10_000, 1, 28, 28 }, data.Images.Shape);
+        Assert.Equal(new long[] { 10_000, 1, 28, 28 }, data.Images.shape);
         Assert.Equal(new long[] { 9, 2, 1, 1, 6 }, data.LabelArray()[..5]);
         Assert.Equal("Ankle boot", data.ClassNames![9]);
-        using var scope = new TensorScope();
-        Assert.InRange(data.Images.Min().ToDouble(), 0.0, 0.0);
-        Assert.InRange(data.Images.Max().ToDouble(), 1.0, 1.0);
+        using var scope = torch.NewDisposeScope();
+        Assert.Equal(0f, data.Images.min().item<float>());
+        Assert.Equal(1f, data.Images.max().item<float>());
     }
 
     [Fact]

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using Diffusion.Data;
-using Diffusion.Tensors;
 using Diffusion.Tests.Support;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Tests.Data;
 
@@ -51,8 +52,8 @@ public sealed class MnistTests : IClassFixture<NpmMnistFixture>, IDisposable
     public void LoadNpm_HasTenThousandDigitsWithKnownClassCounts()
     {
         var data = _npm.Dataset;
-        Assert.Equal(new long[] { 10_000, 1, 28, 28 }, data.Images.Shape);
-        Assert.Equal(DType.Float32, data.Images.DType);
+        Assert.Equal(new long[] { 10_000, 1, 28, 28 }, data.Images.shape);
+        Assert.Equal(ScalarType.Float32, data.Images.dtype);
         var labels = data.LabelArray();
         Assert.Equal(10_000, labels.Length);
         for (int d = 0; d < 10; d++)
@@ -67,9 +68,9 @@ public sealed class MnistTests : IClassFixture<NpmMnistFixture>, IDisposable
     public void LoadNpm_ValuesLieInUnitIntervalAndReachBothEnds()
     {
         var data = _npm.Dataset;
-        using var scope = new TensorScope();
-        Assert.Equal(0.0, data.Images.Min().ToDouble());
-        Assert.Equal(1.0, data.Images.Max().ToDouble());
+        using var scope = torch.NewDisposeScope();
+        Assert.Equal(0f, data.Images.min().item<float>());
+        Assert.Equal(1f, data.Images.max().item<float>());
     }
 
     [Fact]
@@ -89,10 +90,10 @@ public sealed class MnistTests : IClassFixture<NpmMnistFixture>, IDisposable
         var data = _npm.Dataset;
         // sum(data[:784]) of src/digits/d.json in float64, computed once with /usr/bin/python3; float32 sums agree to 1e-3.
         double[] sums = [121.921, 67.188, 116.072, 140.635, 76.251, 107.938, 111.53, 99.193, 106.292, 91.026];
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         for (int d = 0; d < 10; d++)
         {
-            Assert.Equal(sums[d], data.Images.Select(0, d).To(DType.Float64).Sum().ToDouble(), 3);
+            Assert.Equal(sums[d], data.Images.select(0, d).to(float64).sum().item<double>(), 3);
         }
     }
 
@@ -122,9 +123,9 @@ public sealed class MnistTests : IClassFixture<NpmMnistFixture>, IDisposable
             var (trainIdx, testIdx) = ImageDataset.SplitIndices(10_000, 2_000, seed: 3);
             Assert.Equal(8_000, train.Count);
             Assert.Equal(2_000, test.Count);
-            using var scope = new TensorScope();
-            Assert.True(test.Images.Select(0, 17).Equal(data.Images.Select(0, testIdx[17])));
-            Assert.True(train.Images.Select(0, 5000).Equal(data.Images.Select(0, trainIdx[5000])));
+            using var scope = torch.NewDisposeScope();
+            Assert.True(test.Images.select(0, 17).Equals(data.Images.select(0, testIdx[17])));
+            Assert.True(train.Images.select(0, 5000).Equals(data.Images.select(0, trainIdx[5000])));
             var labels = data.LabelArray();
             Assert.Equal(testIdx.Select(i => labels[i]), test.LabelArray());
         }
@@ -154,10 +155,10 @@ public sealed class MnistTests : IClassFixture<NpmMnistFixture>, IDisposable
         Assert.Equal(55, data.Count);
         var labels = data.LabelArray();
         Assert.Equal(new long[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3 }, labels[..13]);
-        using var scope = new TensorScope();
-        Assert.Equal(0.9f, data.Images.Select(0, 54).Max().ToSingle());
-        Assert.Equal(0.1f, data.Images.Select(0, 1).Min().ToSingle());
-        Assert.Equal(784 * 0.3, data.Images.Select(0, 12).To(DType.Float64).Sum().ToDouble(), 3);
+        using var scope = torch.NewDisposeScope();
+        Assert.Equal(0.9f, data.Images.select(0, 54).max().item<float>());
+        Assert.Equal(0.1f, data.Images.select(0, 1).min().item<float>());
+        Assert.Equal(784 * 0.3, data.Images.select(0, 12).to(float64).sum().item<double>(), 3);
     }
 
     [Fact]
@@ -188,9 +189,9 @@ public sealed class MnistTests : IClassFixture<NpmMnistFixture>, IDisposable
         foreach (bool train in new[] { true, false })
         {
             using var data = Mnist.LoadIdx(_dir, train);
-            Assert.Equal(new long[] { 3, 1, 28, 28 }, data.Images.Shape);
+            Assert.Equal(new long[] { 3, 1, 28, 28 }, data.Images.shape);
             Assert.Equal(new long[] { 7, 0, 9 }, data.LabelArray());
-            var values = data.Images.ToArray<float>();
+            var values = data.Images.data<float>().ToArray();
             Assert.Equal(pixels.Select(p => p / 255f), values);
         }
     }

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using Diffusion.IO;
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Tests.IO;
 
@@ -22,9 +23,9 @@ public sealed class IdxTests : IDisposable
             return; // the dataset is only on machines that have it; the fixture tests below always run
         }
         using var labels = Idx.Read(FashionLabels);
-        Assert.Equal(DType.UInt8, labels.DType);
-        Assert.Equal(new long[] { 10_000 }, labels.Shape);
-        var values = labels.ToArray<byte>();
+        Assert.Equal(ScalarType.Byte, labels.dtype);
+        Assert.Equal(new long[] { 10_000 }, labels.shape);
+        var values = labels.data<byte>().ToArray();
         Assert.Equal(new byte[] { 9, 2, 1, 1, 6 }, values[..5]);
         Assert.All(values, v => Assert.InRange(v, (byte)0, (byte)9));
         Assert.All(Enumerable.Range(0, 10), k => Assert.Equal(1000, values.Count(v => v == k)));
@@ -39,9 +40,9 @@ public sealed class IdxTests : IDisposable
             return;
         }
         using var t = Idx.Read(images);
-        Assert.Equal(DType.UInt8, t.DType);
-        Assert.Equal(new long[] { 10_000, 28, 28 }, t.Shape);
-        var pixels = t.ToArray<byte>();
+        Assert.Equal(ScalarType.Byte, t.dtype);
+        Assert.Equal(new long[] { 10_000, 28, 28 }, t.shape);
+        var pixels = t.data<byte>().ToArray();
         Assert.Equal(0, pixels[0]);                       // the corners of clothing images are background
         Assert.Contains(pixels.AsSpan(0, 784).ToArray(), p => p > 200);
     }
@@ -50,47 +51,47 @@ public sealed class IdxTests : IDisposable
     public void Read_LoadsUnsignedBytesWithShape()
     {
         using var t = Idx.Read(FixturePath("small-ubyte.idx"));
-        Assert.Equal(DType.UInt8, t.DType);
-        Assert.Equal(new long[] { 2, 3, 4 }, t.Shape);
-        Assert.Equal(Enumerable.Range(0, 24).Select(i => (byte)i).ToArray(), t.ToArray<byte>());
+        Assert.Equal(ScalarType.Byte, t.dtype);
+        Assert.Equal(new long[] { 2, 3, 4 }, t.shape);
+        Assert.Equal(Enumerable.Range(0, 24).Select(i => (byte)i).ToArray(), t.data<byte>().ToArray());
     }
 
     [Fact]
     public void Read_LoadsGzippedBigEndianFloats()
     {
         using var t = Idx.Read(FixturePath("small-float.idx.gz"));
-        Assert.Equal(DType.Float32, t.DType);
-        Assert.Equal(new long[] { 2, 3 }, t.Shape);
-        Assert.Equal(new[] { 1.5f, -2.25f, 3e10f, 0f, -0f, 1e-7f }, t.ToArray<float>());
+        Assert.Equal(ScalarType.Float32, t.dtype);
+        Assert.Equal(new long[] { 2, 3 }, t.shape);
+        Assert.Equal(new[] { 1.5f, -2.25f, 3e10f, 0f, -0f, 1e-7f }, t.data<float>().ToArray());
     }
 
     [Fact]
     public void Read_LoadsBigEndianInts()
     {
         using var t = Idx.Read(FixturePath("small-int.idx"));
-        Assert.Equal(DType.Int32, t.DType);
-        Assert.Equal(new[] { -1, 2, -300000, int.MaxValue }, t.ToArray<int>());
+        Assert.Equal(ScalarType.Int32, t.dtype);
+        Assert.Equal(new[] { -1, 2, -300000, int.MaxValue }, t.data<int>().ToArray());
     }
 
     [Theory]
-    [InlineData(0x09, new byte[] { 0xFF, 0x80 }, DType.Int8)]
-    [InlineData(0x0B, new byte[] { 0xFF, 0xFE, 0x01, 0x00 }, DType.Int16)]
-    [InlineData(0x0E, new byte[] { 0x40, 0x09, 0x21, 0xFB, 0x54, 0x44, 0x2D, 0x18 }, DType.Float64)]
-    public void Read_HandlesEveryTypeCode(byte code, byte[] data, DType dtype)
+    [InlineData(0x09, new byte[] { 0xFF, 0x80 }, ScalarType.Int8)]
+    [InlineData(0x0B, new byte[] { 0xFF, 0xFE, 0x01, 0x00 }, ScalarType.Int16)]
+    [InlineData(0x0E, new byte[] { 0x40, 0x09, 0x21, 0xFB, 0x54, 0x44, 0x2D, 0x18 }, ScalarType.Float64)]
+    public void Read_HandlesEveryTypeCode(byte code, byte[] data, ScalarType dtype)
     {
-        int size = dtype.ElementSize();
+        int size = dtype switch { ScalarType.Int8 => 1, ScalarType.Int16 => 2, _ => 8 };
         var file = new List<byte> { 0, 0, code, 1, 0, 0, 0, (byte)(data.Length / size) };
         file.AddRange(data);
         using var t = Idx.Read(new MemoryStream(file.ToArray()));
-        Assert.Equal(dtype, t.DType);
-        using var d = t.To(DType.Float64);
+        Assert.Equal(dtype, t.dtype);
+        using var d = t.to(float64);
         double[] want = dtype switch
         {
-            DType.Int8 => [-1, -128],
-            DType.Int16 => [-2, 256],
+            ScalarType.Int8 => [-1, -128],
+            ScalarType.Int16 => [-2, 256],
             _ => [Math.PI],
         };
-        Assert.Equal(want, d.ToArray<double>());
+        Assert.Equal(want, d.data<double>().ToArray());
     }
 
     [Fact]
