@@ -9,7 +9,7 @@ namespace Diffusion.Tests.Score;
 /// The Swiss-roll-sized score network of the DSM tests and of the step-time measurement: an MLP 2-128-128-2 with SiLU,
 /// s(x, σ) = f(x) / σ. tests/Score/dsm_step_torch.py builds the same network in PyTorch.
 /// </summary>
-public sealed class SwissRollMlp : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class SwissRollMlp : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Linear _in;
     private readonly Linear _hidden;
