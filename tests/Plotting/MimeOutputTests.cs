@@ -1,143 +1,112 @@
-using Diffusion.IO;
 using Diffusion.Plotting;
+using Plotly.NET;
+using SixLabors.ImageSharp;
+using TorchSharp;
+using Plotly.NET.CSharp;
+using CSharpChart = Plotly.NET.CSharp.Chart;
 
 namespace Diffusion.Tests.Plotting;
 
 [Collection(NotebookStateCollection.Name)]
 public class MimeOutputTests
 {
-    private const string BundleMarker = "plotly.js v3.1.2";
+    /// <summary>The header comment of the plotly.js bundle Plotly.NET 6.0.0 embeds.</summary>
+    internal const string BundleMarker = "plotly.js v2.28.0";
+
+    private static GenericChart Line(params double[] y) => CSharpChart.Line<double, double, string>(Enumerable.Range(0, y.Length).Select(i => (double)i), y);
 
     [Fact]
-    public void PlotlyJs_IsFoundAndIsThePinnedVersion()
+    public void PlotlyBundle_IsThePlotlyJsPlotlyNetEmbeds()
     {
-        Assert.EndsWith("plotly.min.js", PlotlyJs.Path);
-        Assert.Equal("3.1.2", PlotlyJs.Version);
-        Assert.True(PlotlyJs.Source.Length > 1_000_000);
-    }
-
-    [Fact]
-    public void PlotlyJs_BadEnvironmentVariableGivesClearError()
-    {
-        var old = Environment.GetEnvironmentVariable(PlotlyJs.EnvironmentVariable);
-        try
-        {
-            Environment.SetEnvironmentVariable(PlotlyJs.EnvironmentVariable, "/nonexistent/plotly.min.js");
-            var e = Assert.Throws<FileNotFoundException>(PlotlyJs.Locate);
-            Assert.Contains("environment/setup.sh", e.Message);
-            Assert.Contains(PlotlyJs.EnvironmentVariable, e.Message);
-            Environment.SetEnvironmentVariable(PlotlyJs.EnvironmentVariable, PlotlyJs.Path);
-            Assert.Equal(PlotlyJs.Path, PlotlyJs.Locate());
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(PlotlyJs.EnvironmentVariable, old);
-        }
+        Assert.Equal("2.28.0", PlotlyBundle.Version);
+        Assert.Equal("Plotly.NET.plotly-2.28.0.min.js", PlotlyBundle.ResourceName);
+        Assert.Contains(BundleMarker, PlotlyBundle.Source[..500]);
+        Assert.True(PlotlyBundle.Source.Length > 1_000_000);
     }
 
     [Fact]
     public void MimeBundle_InlinesPlotlyJsOnceThenOnlyPlots()
     {
-        PlotlyJs.ResetNotebook();
-        var first = Chart.Line(new[] { 1.0, 2 }).WithTitle("a").ToMimeBundle();
-        var second = Chart.Line(new[] { 3.0, 4 }).ToMimeBundle();
-        Assert.Equal("Figure \"a\": 1 trace (scatter)", first["text/plain"]);
-        Assert.Contains("text/plain", second.Keys);
-        Assert.Contains(BundleMarker, first["text/html"]);
-        Assert.DoesNotContain(BundleMarker, second["text/html"]);
-        Assert.True(second["text/html"].Length < 10_000);
-        foreach (var html in new[] { first["text/html"], second["text/html"] })
-        {
-            Assert.Contains("Plotly.newPlot", html);
-            Assert.Contains("setTimeout(draw", html);
-        }
-        Assert.False(first.ContainsKey("image/png"));
-
-        // each output draws into its own div
-        string Id(string html) => html[(html.LastIndexOf("<div id=\"", StringComparison.Ordinal) + 9)..].Split('"')[0];
-        Assert.NotEqual(Id(first["text/html"]), Id(second["text/html"]));
-
-        PlotlyJs.ResetNotebook();
-        Assert.Contains(BundleMarker, Chart.Line(new[] { 1.0 }).ToMimeBundle()["text/html"]);
-    }
-
-    [Fact]
-    public void Html_HidesRequireJsFromTheBundleAndEscapesScriptText()
-    {
-        var html = Chart.Line(new[] { 1.0 }).WithTitle("</script><b>x</b>").ToHtml(includePlotlyJs: true);
-        Assert.Contains("(function (module, exports, define, require) {", html);
-        Assert.Contains("window.define(\"plotly\"", html);
-        // the title cannot end the script early: System.Text.Json writes '<' as \u003C
-        Assert.Equal(2, CountOf(html, "</script>"));
-        Assert.Contains("\\u003C/script\\u003E", html);
-    }
-
-    [Fact]
-    public void MimeBundle_OfHeatmapCarriesAPngPreviewColouredLikePlotly()
-    {
-        PlotlyJs.ResetNotebook();
-        var z = new double[][] { [0, 1], [1, 1] };
-        var bundle = Chart.Heatmap(z, colorscale: Colorscale.Viridis).ToMimeBundle();
-        var png = Png.Decode(Convert.FromBase64String(bundle["image/png"]));
-        Assert.Equal(png.Width, png.Height);
-        Assert.True(png.Width >= 160);
-        // row 0 is drawn at the bottom (plotly's default y direction): bottom-left is the minimum (#440154)
-        Assert.Equal((0x44, 0x01, 0x54), Pixel(png, 0, png.Height - 1));
-        Assert.Equal((0xfd, 0xe7, 0x25), Pixel(png, 0, 0));
-        // asImage reverses y: row 0 at the top
-        var flipped = Png.Decode(Convert.FromBase64String(Chart.Heatmap(z, asImage: true).ToMimeBundle()["image/png"]));
-        Assert.Equal((0x44, 0x01, 0x54), Pixel(flipped, 0, 0));
-    }
-
-    [Fact]
-    public void MimeBundle_OfImageGridPlacesEachImageInItsCell()
-    {
-        var red = new byte[2, 2, 3];
-        var blue = new byte[2, 2, 3];
-        for (int y = 0; y < 2; y++)
-        {
-            for (int x = 0; x < 2; x++)
-            {
-                red[y, x, 0] = 255;
-                blue[y, x, 2] = 255;
-            }
-        }
-        var grid = Chart.Grid([Chart.Image(red), Chart.Image(blue)], rows: 1, cols: 2);
-        var png = Png.Decode(Convert.FromBase64String(grid.ToMimeBundle()["image/png"]));
-        Assert.True(png.Width > 2 * png.Height);
-        Assert.Equal((255, 0, 0), Pixel(png, 0, 0));
-        Assert.Equal((0, 0, 255), Pixel(png, png.Width - 1, png.Height - 1));
-    }
-
-    [Fact]
-    public void SaveHtml_WritesSelfContainedPage()
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"plot-test-{Guid.NewGuid():N}", "fig.html");
+        PlotlyBundle.ResetNotebook();
         try
         {
-            var full = Chart.Bar(new[] { "a" }, new[] { 1 }).WithTitle("Bars & more").SaveHtml(path);
+            var first = ChartHtml.MimeBundle(Line(1, 2).WithTitle("a"));
+            var second = ChartHtml.MimeBundle(Line(3, 4));
+            Assert.Equal("Chart \"a\": 1 trace (scatter), 600x600", first["text/plain"]);
+            Assert.Contains("text/plain", second.Keys);
+            Assert.Contains(BundleMarker, first["text/html"]);
+            Assert.DoesNotContain(BundleMarker, second["text/html"]);
+            Assert.True(second["text/html"].Length < 20_000);
+            foreach (var html in new[] { first["text/html"], second["text/html"] })
+            {
+                Assert.Contains("Plotly.newPlot", html);
+                Assert.Contains("setTimeout(draw", html);
+                Assert.DoesNotContain("cdn", html[^Math.Min(html.Length, 20_000)..], StringComparison.OrdinalIgnoreCase);
+            }
+            Assert.False(first.ContainsKey("image/png"));
+
+            // Each output draws into its own div.
+            static string Id(string html) => html[(html.LastIndexOf("<div id=\"", StringComparison.Ordinal) + 9)..].Split('"')[0];
+            Assert.NotEqual(Id(first["text/html"]), Id(second["text/html"]));
+
+            PlotlyBundle.ResetNotebook();
+            Assert.Contains(BundleMarker, ChartHtml.MimeBundle(Line(1))["text/html"]);
+        }
+        finally
+        {
+            PlotlyBundle.ResetNotebook();
+        }
+    }
+
+    [Fact]
+    public void Fragment_HidesRequireJsFromTheBundleAndEscapesScriptText()
+    {
+        var html = ChartHtml.Fragment(Line(1).WithTitle("</script><b>x</b>"), includePlotlyJs: true);
+        Assert.Contains("(function (module, exports, define, require) {", html);
+        Assert.Contains("window.define(\"plotly\"", html);
+        // The title cannot end the script early: it is written as \u003c/script\u003e.
+        Assert.Equal(2, NbconvertExportTests.CountOf(html, "</script>"));
+        Assert.Contains("\\u003c/script\\u003e", html);
+    }
+
+    [Fact]
+    public void MimeBundle_OfAnImageGridCarriesThePngForStaticViewers()
+    {
+        using var images = torch.ones([2, 3, 4, 4]);
+        var bundle = ChartHtml.MimeBundle(Figures.ImageGrid(images, range: (0, 1)));
+        using var png = Image.Load(Convert.FromBase64String(bundle["image/png"]));
+        Assert.Equal((2 * 6 + 2, 8), (png.Width, png.Height));
+        Assert.StartsWith("Chart: 1 trace (image)", bundle["text/plain"]);
+    }
+
+    [Fact]
+    public void AnimatedChart_MimeBundleCarriesItsFrames()
+    {
+        var animation = Figures.Animation([("a", Line(0, 1)), ("b", Line(1, 0))]);
+        var html = animation.ToMimeBundle()["text/html"];
+        Assert.Contains("\"frames\":[{\"name\":\"a\"", html);
+        // The controls take 120 px below the 600 px plot (AnimationControls.Height).
+        Assert.Equal("Animation: 1 trace (scatter), 600x720, 2 frames", animation.ToMimeBundle()["text/plain"]);
+    }
+
+    [Fact]
+    public void SaveHtml_WritesASelfContainedPageAtomically()
+    {
+        var dir = Directory.CreateTempSubdirectory("plot-page-");
+        try
+        {
+            var full = Figures.SaveHtml(CSharpChart.Column<int, string, string>([1], Keys: new[] { "a" }).WithTitle("Bars & more"), Path.Combine(dir.FullName, "sub", "fig.html"));
+            Assert.Equal(new[] { "fig.html" }, Directory.GetFiles(Path.GetDirectoryName(full)!).Select(Path.GetFileName));
             var html = File.ReadAllText(full);
             Assert.StartsWith("<!DOCTYPE html>", html);
             Assert.Contains("<title>Bars &amp; more</title>", html);
             Assert.Contains(BundleMarker, html);
             Assert.Contains("Plotly.newPlot", html);
-            Assert.DoesNotContain("http://", html[..200]);
+            Assert.DoesNotContain("<script src=", html);
         }
         finally
         {
-            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+            dir.Delete(recursive: true);
         }
-    }
-
-    private static (int, int, int) Pixel(PngImage img, int x, int y) => (img[x, y, 0], img[x, y, 1], img[x, y, 2]);
-
-    private static int CountOf(string s, string what)
-    {
-        int n = 0;
-        for (int i = s.IndexOf(what, StringComparison.Ordinal); i >= 0; i = s.IndexOf(what, i + 1, StringComparison.Ordinal))
-        {
-            n++;
-        }
-        return n;
     }
 }

@@ -1,61 +1,87 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Diffusion.IO;
+using Diffusion.Hosting;
 using Diffusion.Plotting;
+using Plotly.NET;
+using TorchSharp;
 using Xunit.Abstractions;
+using Plotly.NET.CSharp;
+using CSharpChart = Plotly.NET.CSharp.Chart;
 
 namespace Diffusion.Tests.Plotting;
 
 /// <summary>
-/// Writes a notebook whose outputs are our MIME bundles (the first with plotly.js inlined, the second without),
-/// exports it with <c>jupyter nbconvert --to html</c> and checks in headless Chromium that both figures draw.
-/// Skips (with a message) when jupyter or chromium is missing.
+/// Writes a notebook whose outputs are the MIME bundles the kernel gets from <see cref="NotebookFormatters"/> (a line,
+/// a bar chart, an image grid and an animation; plotly.js inlined in the first only), exports it with
+/// <c>jupyter nbconvert --to html</c> and checks in headless Chromium, with no network, that every figure draws: once
+/// with the template's require.js pointed at the local copy (so require.js is really on the page, as in classic Jupyter),
+/// once with the template's default CDN address, which cannot load offline. Skips (with a message) when nbconvert or
+/// Chromium is missing.
 /// </summary>
 [Collection(NotebookStateCollection.Name)]
 public class NbconvertExportTests(ITestOutputHelper output)
 {
-    [Fact]
-    public void NbconvertHtmlExport_DrawsEveryFigure()
+    private const string Python = "/usr/bin/python3";
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void HtmlExport_DrawsEveryFigure(bool localRequireJs)
     {
-        if (!HasNbconvert() || !File.Exists(BrowserRenderTests.Chromium))
+        if (!Chromium.Available || !HasNbconvert())
         {
-            output.WriteLine("SKIPPED: needs nbconvert for /usr/bin/python3 (python3-nbconvert) and /usr/bin/chromium; run environment/setup.sh");
+            output.WriteLine($"SKIPPED: needs nbconvert for {Python} (python3-nbconvert) and {Chromium.Path}; run environment/setup.sh");
             return;
         }
-        PlotlyJs.ResetNotebook();
-        var cells = new JsonArray(
-            Cell(Chart.Line(new[] { 0.0, 2, 1 }, color: "rgb(0,200,0)", width: 8).WithSize(700, 300).ToMimeBundle()),
-            Cell(Chart.Bar(new[] { "a", "b" }, new[] { 2.0, 3 }, color: "rgb(0,0,255)").WithSize(700, 300).ToMimeBundle()));
-        PlotlyJs.ResetNotebook();
-        var notebook = new JsonObject
+        if (localRequireJs && !File.Exists(BrowserRenderTests.RequireJs))
         {
-            ["nbformat"] = 4,
-            ["nbformat_minor"] = 5,
-            ["metadata"] = new JsonObject(),
-            ["cells"] = cells,
-        };
+            output.WriteLine($"SKIPPED: {BrowserRenderTests.RequireJs} is not installed (Debian package libjs-requirejs)");
+            return;
+        }
+        PlotlyBundle.ResetNotebook();
+        JsonArray cells;
+        try
+        {
+            using var red = torch.tensor(new float[] { 1, 0, 0 }, [1, 3, 1, 1]).expand(4, 3, 16, 16).contiguous();
+            cells = new JsonArray(
+                Cell(CSharpChart.Line<double, double, string>([0.0, 2, 1], [0.0, 1, 0.5], LineColor: Color.fromString("rgb(0,200,0)"), LineWidth: 8.0).WithSize(700, 300)),
+                Cell(CSharpChart.Column<double, string, string>([2.0, 3], Keys: new[] { "a", "b" }, MarkerColor: Color.fromString("rgb(0,0,255)")).WithSize(700, 300)),
+                Cell(Figures.ImageGrid(red, nrow: 4, padding: 0, range: (0, 1))),
+                Cell(BrowserRenderTests.ColourAnimation("m", first: [1, 0, 1], last: [0, 0, 0])));
+        }
+        finally
+        {
+            PlotlyBundle.ResetNotebook();
+        }
+        var notebook = new JsonObject { ["nbformat"] = 4, ["nbformat_minor"] = 5, ["metadata"] = new JsonObject(), ["cells"] = cells };
         var dir = Directory.CreateTempSubdirectory("plot-nbconvert-");
         try
         {
             var ipynb = Path.Combine(dir.FullName, "figures.ipynb");
             File.WriteAllText(ipynb, notebook.ToJsonString());
-            var (code, log) = Run(Python, ["-m", "nbconvert", "--to", "html", "--output-dir", dir.FullName, ipynb], 120);
+            var args = new List<string> { "-m", "nbconvert", "--to", "html", "--output-dir", dir.FullName, ipynb };
+            if (localRequireJs)
+            {
+                args.Insert(2, "--HTMLExporter.require_js_url=file://" + BrowserRenderTests.RequireJs);
+            }
+            var (code, log) = Run(Python, args, 120);
             var html = Path.Combine(dir.FullName, "figures.html");
             Assert.True(code == 0 && File.Exists(html), $"nbconvert failed ({code}):\n{log}");
-            Assert.Equal(1, CountOf(File.ReadAllText(html), "plotly.js v3.1.2"));
+            var text = File.ReadAllText(html);
+            Assert.Equal(CountOf(PlotlyBundle.Source, MimeOutputTests.BundleMarker), CountOf(text, MimeOutputTests.BundleMarker));   // inlined once
+            Assert.Contains(localRequireJs ? "file://" + BrowserRenderTests.RequireJs : "require.min.js", text);
 
-            var shot = Path.Combine(dir.FullName, "shot.png");
-            BrowserRenderTests.Screenshot(html, shot, Path.Combine(dir.FullName, "profile"), height: 1000);
-            if (Environment.GetEnvironmentVariable("PLOT_SCREENSHOT_DIR") is { Length: > 0 } keep)
+            var (shot, chromiumLog) = Chromium.Screenshot(html, height: 2200);
+            using (shot)
             {
-                File.Copy(shot, Path.Combine(keep, "nbconvert-check.png"), overwrite: true);
+                int green = Chromium.Count(shot, Chromium.Green), blue = Chromium.Count(shot, Chromium.Blue);
+                int red = Chromium.Count(shot, Chromium.Red), magenta = Chromium.Count(shot, Chromium.Magenta);
+                output.WriteLine($"nbconvert export (require.js {(localRequireJs ? "local" : "from the CDN, unreachable")}): green line {green}, blue bars {blue}, red image grid {red}, magenta animation {magenta} pixels");
+                Assert.True(green > 1000, $"the line did not draw in the export ({green} green pixels)\n{chromiumLog}");
+                Assert.True(blue > 5000, $"the bar chart did not draw in the export ({blue} blue pixels)");
+                Assert.True(red > 5000, $"the image grid did not draw in the export ({red} red pixels)");
+                Assert.True(magenta > 5000, $"the animation's first picture did not draw in the export ({magenta} magenta pixels)");
             }
-            var png = Png.Decode(File.ReadAllBytes(shot));
-            int green = BrowserRenderTests.Count(png, 0, png.Width, (r, g, b) => g > 150 && r < 60 && b < 60);
-            int blue = BrowserRenderTests.Count(png, 0, png.Width, (r, g, b) => b > 200 && r < 60 && g < 60);
-            output.WriteLine($"nbconvert export: green line pixels {green}, blue bar pixels {blue}");
-            Assert.True(green > 1000, $"the first figure did not draw in the export ({green} green pixels)");
-            Assert.True(blue > 5000, $"the second figure did not draw in the export ({blue} blue pixels)");
         }
         finally
         {
@@ -63,33 +89,27 @@ public class NbconvertExportTests(ITestOutputHelper output)
         }
     }
 
-    private const string Python = "/usr/bin/python3";
-
     private static bool HasNbconvert() => File.Exists(Python) && Run(Python, ["-c", "import nbconvert"], 60).Code == 0;
 
-    private static JsonObject Cell(IReadOnlyDictionary<string, string> bundle)
+    private static JsonObject Cell(object value)
     {
+        var bundle = NotebookFormatters.TryFormat(value) ?? throw new InvalidOperationException($"no formatter for {value}");
         var data = new JsonObject();
-        foreach (var (mime, value) in bundle)
+        foreach (var (mime, text) in bundle)
         {
-            data[mime] = value;
+            data[mime] = text;
         }
         return new JsonObject
         {
             ["cell_type"] = "code",
             ["execution_count"] = 1,
             ["metadata"] = new JsonObject(),
-            ["source"] = "fig",
-            ["outputs"] = new JsonArray(new JsonObject
-            {
-                ["output_type"] = "display_data",
-                ["data"] = data,
-                ["metadata"] = new JsonObject(),
-            }),
+            ["source"] = "figure",
+            ["outputs"] = new JsonArray(new JsonObject { ["output_type"] = "display_data", ["data"] = data, ["metadata"] = new JsonObject() }),
         };
     }
 
-    private static (int Code, string Log) Run(string file, string[] args, int timeoutSeconds)
+    private static (int Code, string Log) Run(string file, IEnumerable<string> args, int timeoutSeconds)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args)
@@ -107,7 +127,7 @@ public class NbconvertExportTests(ITestOutputHelper output)
         return (p.ExitCode, so.Result + se.Result);
     }
 
-    private static int CountOf(string s, string what)
+    internal static int CountOf(string s, string what)
     {
         int n = 0;
         for (int i = s.IndexOf(what, StringComparison.Ordinal); i >= 0; i = s.IndexOf(what, i + 1, StringComparison.Ordinal))

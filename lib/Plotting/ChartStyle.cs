@@ -1,0 +1,77 @@
+using Plotly.NET;
+using Plotly.NET.LayoutObjects;
+
+namespace Diffusion.Plotting;
+
+/// <summary>
+/// Fluent styling that Plotly.NET.CSharp 0.14 does not offer from C# (its F# counterparts take every option
+/// positionally): <c>chart.WithTitle("loss")</c>, <c>chart.WithAxisTitles("step", "loss")</c>,
+/// <c>chart.WithEqualAxes()</c>. Each returns a new chart, as Plotly.NET's own styling does.
+/// </summary>
+public static class ChartStyle
+{
+    /// <summary>Sets the chart title (Plotly.NET's <c>Chart.withTitle</c>).</summary>
+    public static GenericChart WithTitle(this GenericChart chart, string title)
+    {
+        ArgumentNullException.ThrowIfNull(chart);
+        ArgumentNullException.ThrowIfNull(title);
+        return Plotly.NET.Chart.withTitle(title, null).Invoke(chart);
+    }
+
+    /// <summary>Sets the titles of the first x and y axes (null leaves a title as it is).</summary>
+    public static GenericChart WithAxisTitles(this GenericChart chart, string? x = null, string? y = null)
+    {
+        ArgumentNullException.ThrowIfNull(chart);
+        var layout = new Layout();
+        if (x is not null)
+        {
+            layout.SetProperty("xaxis", Axis("title", TitleOf(x)));
+        }
+        if (y is not null)
+        {
+            layout.SetProperty("yaxis", Axis("title", TitleOf(y)));
+        }
+        return Plotly.NET.Chart.withLayout(layout).Invoke(chart);
+    }
+
+    /// <summary>
+    /// Makes one unit on y as long as one unit on x in every subplot the traces use (y axis k gets
+    /// <c>scaleanchor = "xk"</c>, <c>scaleratio = 1</c>): circles look round, point clouds and fields keep their shape.
+    /// </summary>
+    public static GenericChart WithEqualAxes(this GenericChart chart)
+    {
+        ArgumentNullException.ThrowIfNull(chart);
+        var layout = new Layout();
+        foreach (var (xId, yId) in AxisPairs(chart))
+        {
+            var axis = Axis("scaleanchor", xId);
+            axis.SetProperty("scaleratio", 1);
+            layout.SetProperty(LayoutKey(yId), axis);
+        }
+        return Plotly.NET.Chart.withLayout(layout).Invoke(chart);
+    }
+
+    /// <summary>The (x, y) axis ids the chart's traces draw on, e.g. ("x", "y"), ("x2", "y2").</summary>
+    internal static IEnumerable<(string X, string Y)> AxisPairs(GenericChart chart) =>
+        GenericChart.getTraces(chart)
+            .Select(t => (X: t.TryGetPropertyValue("xaxis")?.Value as string ?? "x", Y: t.TryGetPropertyValue("yaxis")?.Value as string ?? "y"))
+            .Distinct();
+
+    /// <summary>The layout member of an axis id: "y" → "yaxis", "y2" → "yaxis2".</summary>
+    internal static string LayoutKey(string axisId) => axisId[..1] + "axis" + axisId[1..];
+
+    /// <summary>A Plotly.NET axis with one attribute set.</summary>
+    internal static LinearAxis Axis(string attribute, object value)
+    {
+        var axis = new LinearAxis();
+        axis.SetProperty(attribute, value);
+        return axis;
+    }
+
+    private static Title TitleOf(string text)
+    {
+        var title = new Title();
+        title.SetProperty("text", text);
+        return title;
+    }
+}
