@@ -65,11 +65,15 @@ public static class NotebookFormatters
 
     /// <summary>
     /// The MIME bundle of <paramref name="value"/> from the most specific formatter (see the class remarks), always
-    /// holding <c>text/plain</c>; null when no formatter applies and the value has no <c>ToMimeBundle()</c> method.
+    /// holding <c>text/plain</c>; null for a null value, or when no formatter applies and the value has no
+    /// <c>ToMimeBundle()</c> method. A formatter's own exception propagates (the kernel shows it as the cell's error).
     /// </summary>
     public static IReadOnlyDictionary<string, string>? TryFormat(object value)
     {
-        ArgumentNullException.ThrowIfNull(value);
+        if (value is null)
+        {
+            return null;
+        }
         var bundle = FindFormatter(value.GetType()) is { } format ? format(value) : FromToMimeBundle(value);
         return bundle is null ? null : WithPlainText(bundle, value);
     }

@@ -81,6 +81,7 @@ public class NotebookFormattersTests
 
         Assert.Null(NotebookFormatters.TryFormat(new object()));
         Assert.Null(NotebookFormatters.TryFormat(42));
+        Assert.Null(NotebookFormatters.TryFormat(null!));
         Assert.Equal("cannot render", Assert.Throws<InvalidOperationException>(() => NotebookFormatters.TryFormat(new Broken())).Message);
     }
 }
