@@ -55,10 +55,12 @@ public static partial class Figures
     /// <summary>
     /// The field of <paramref name="field"/> (a function of points [M, 2] returning vectors [M, 2], e.g. a trained score
     /// network at a fixed σ) on a <paramref name="gridSize"/> × <paramref name="gridSize"/> grid over
-    /// [<paramref name="min"/>, <paramref name="max"/>]², evaluated without gradients; see
-    /// <see cref="ScoreField(Tensor, Tensor, double, Tensor?, string, string?)"/>.
+    /// [<paramref name="min"/>, <paramref name="max"/>]², evaluated without gradients on <paramref name="device"/> (the
+    /// device of the network; default the CPU); see <see cref="ScoreField(Tensor, Tensor, double, Tensor?, string, string?)"/>.
+    /// Arrows are 0.6 grid spacings long unless <paramref name="arrowLength"/> says otherwise.
     /// </summary>
-    public static GenericChart ScoreField(Func<Tensor, Tensor> field, double min, double max, int gridSize = 20, double? arrowLength = null, Tensor? data = null, string name = "s(x)", string? title = null)
+    public static GenericChart ScoreField(Func<Tensor, Tensor> field, double min, double max, int gridSize = 20, double? arrowLength = null, Tensor? data = null,
+        string name = "s(x)", string? title = null, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(field);
         ArgumentOutOfRangeException.ThrowIfLessThan(gridSize, 2);
@@ -68,7 +70,7 @@ public static partial class Figures
         }
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var axis = torch.linspace(min, max, gridSize, dtype: ScalarType.Float32);
+        var axis = torch.linspace(min, max, gridSize, dtype: ScalarType.Float32, device: device ?? torch.CPU);
         var mesh = torch.meshgrid([axis, axis], indexing: "xy");
         var points = torch.stack([mesh[0].flatten(), mesh[1].flatten()], dim: 1);
         var vectors = field(points);
