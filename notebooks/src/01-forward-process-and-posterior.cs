@@ -12,16 +12,23 @@
 
 // %%
 #r "../bin/Release/net10.0/Diffusion.Lib.dll"
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using Diffusion.Engine;
 using Diffusion.Ddpm;
 using Diffusion.Data;
 using Diffusion.Hosting;
 using Diffusion.Metrics;
 using Diffusion.Plotting;
+using Plotly.NET;
+using Plotly.NET.CSharp;
+using Chart = Plotly.NET.CSharp.Chart;
 
-Torch.Threads = CourseProfile.Threads(Environment.ProcessorCount);   // DIFFUSION_THREADS=1 on a busy machine
-Torch.ManualSeed(0);
-Console.WriteLine($"profile: {CourseProfile.Name}, libtorch {Torch.Version}");
+// Loads TorchSharp's engine (LibTorch 2.10) first; DIFFUSION_THREADS=1 on a busy machine.
+Console.WriteLine(TorchEngine.Initialize(CourseProfile.Threads(Environment.ProcessorCount)));
+manual_seed(0);
+Console.WriteLine($"profile: {CourseProfile.Name}");
+long tensorsAtStart = TensorAccounting.Reachable();
 
 // %% [markdown]
 // ## 1 · The forward process
@@ -38,11 +45,11 @@ var schedule = NoiseSchedule.Linear(1000);
 var process = new ForwardProcess(schedule);
 Console.WriteLine($"β_1 = {schedule.Betas[0]:G3}, β_T = {schedule.Betas[^1]:G3}, ᾱ_T = {schedule.AlphaBars[^1]:E3}");
 var steps = Enumerable.Range(1, 1000).Select(t => (double)t).ToArray();
-Chart.Combine(
-        Chart.Line(steps, NoiseSchedule.Linear(1000).AlphaBars, name: "linear"),
-        Chart.Line(steps, NoiseSchedule.Cosine(1000).AlphaBars, name: "cosine"),
-        Chart.Line(steps, NoiseSchedule.Quadratic(1000).AlphaBars, name: "quadratic"))
-    .WithTitle("ᾱ_t: how much of x_0 survives at step t").WithXAxisStyle("t").WithYAxisStyle("ᾱ_t").WithSize(700, 380)
+Chart.Combine(new[] {
+        Chart.Line<double, double, string>(steps, NoiseSchedule.Linear(1000).AlphaBars, Name: "linear"),
+        Chart.Line<double, double, string>(steps, NoiseSchedule.Cosine(1000).AlphaBars, Name: "cosine"),
+        Chart.Line<double, double, string>(steps, NoiseSchedule.Quadratic(1000).AlphaBars, Name: "quadratic") })
+    .WithTitle("ᾱ_t: how much of x_0 survives at step t").WithAxisTitles(x: "t", y: "ᾱ_t").WithSize(700, 380)
 
 // %% [markdown]
 // ## 2 · From one step to the closed form
@@ -61,22 +68,22 @@ Chart.Combine(
 
 // %%
 int n = CourseProfile.Pick(fast: 50_000, full: 200_000);
-var x0 = Torch.Full([n], 0.7, DType.Float64);
+var x0 = full([n], 0.7, float64);
 Console.WriteLine("  t | theory mean, var   | iterated mean, var  | closed-form mean, var");
 foreach (int t in new[] { 0, 9, 99, 499, 999 })
 {
-    using var scope = new TensorScope();
+    using var scope = NewDisposeScope();
     var iterated = process.QSampleIterated(x0, t);
-    var closed = process.QSample(x0, NoiseSchedule.Steps(t, n), Torch.RandnLike(x0));
+    var closed = process.QSample(x0, NoiseSchedule.Steps(t, n), randn_like(x0));
     var (coef, variance) = process.QMarginal(t);
     double mean = coef * 0.7;
     double tolMean = 5 * Math.Sqrt(variance / n), tolVar = 5 * variance * Math.Sqrt(2.0 / n);
     foreach (var sample in new[] { iterated, closed })
     {
-        double m = sample.Mean().ToDouble(), v = sample.Var().ToDouble();
+        double m = sample.mean().item<double>(), v = sample.var().item<double>();
         if (Math.Abs(m - mean) > tolMean || Math.Abs(v - variance) > tolVar) throw new Exception($"t={t + 1}: moments do not match");
     }
-    Console.WriteLine($"{t + 1,4} | {mean,7:F4}, {variance,7:F4} | {iterated.Mean().ToDouble(),7:F4}, {iterated.Var().ToDouble(),7:F4} | {closed.Mean().ToDouble(),7:F4}, {closed.Var().ToDouble(),7:F4}");
+    Console.WriteLine($"{t + 1,4} | {mean,7:F4}, {variance,7:F4} | {iterated.mean().item<double>(),7:F4}, {iterated.var().item<double>(),7:F4} | {closed.mean().item<double>(),7:F4}, {closed.var().item<double>(),7:F4}");
 }
 Console.WriteLine("all moments agree within 5 standard errors");
 
@@ -150,14 +157,14 @@ if (worst > 1e-6) throw new Exception("the posterior does not match brute force"
 
 // %%
 {
-    using var scope = new TensorScope();
-    var images = Torch.Randn([16, 1, 28, 28], DType.Float64);
-    var eps = Torch.Randn([16, 1, 28, 28], DType.Float64);
-    var t = Torch.Randint(0, 1000, [16]);
+    using var scope = NewDisposeScope();
+    var images = randn(16, 1, 28, 28, float64);
+    var eps = randn(16, 1, 28, 28, float64);
+    var t = randint(0, 1000, [16]);
     var xt = process.QSample(images, t, eps);
     var fromX0 = process.PosteriorMean(images, xt, t);
     var fromEps = process.PosteriorMeanFromEps(xt, t, eps);
-    double diff = (fromX0 - fromEps).Abs().Max().ToDouble();
+    double diff = (fromX0 - fromEps).abs().max().item<double>();
     Console.WriteLine($"max |μ̃(x_t, x_0) − μ̃(x_t, ε)| = {diff:E2}");
     if (diff > 1e-10) throw new Exception("the two forms differ");
 }
@@ -176,28 +183,28 @@ if (worst > 1e-6) throw new Exception("the posterior does not match brute force"
 
 // %%
 var mnist = Mnist.LoadNpm();
-var image = mnist.Images.Narrow(0, 0, 1) * 2.0 - 1.0;   // [1, 1, 28, 28] in [-1, 1]
+var image = mnist.Images.narrow(0, 0, 1) * 2.0 - 1.0;   // [1, 1, 28, 28] in [-1, 1]
 
 (double Rms, double MaxAbs, int OverflowAt) RunAlgorithm2(bool misprint)
 {
-    using var gen = new Generator(42);
-    var x = Torch.RandnLike(image, generator: gen);
+    using var gen = new torch.Generator(42);
+    var x = randn(image.shape, generator: gen);
     double maxAbs = 0;
     int overflowAt = -1;
     for (int t = schedule.T - 1; t >= 0; t--)
     {
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
         var eps = (x - image * schedule.SqrtAlphaBars[t]) / schedule.SqrtOneMinusAlphaBars[t];
         double factor = misprint ? 1 / schedule.SqrtAlphaBars[t] : 1 / schedule.SqrtAlphas[t];
         var mean = (x - eps * (schedule.Betas[t] / schedule.SqrtOneMinusAlphaBars[t])) * factor;
-        var next = t > 0 ? mean + Torch.RandnLike(x, generator: gen) * Math.Sqrt(schedule.Betas[t]) : mean;
+        var next = t > 0 ? mean + randn(x.shape, generator: gen) * Math.Sqrt(schedule.Betas[t]) : mean;
         x.Dispose();
-        x = scope.Keep(next);
-        double largest = x.Abs().Max().ToDouble();
+        x = next.MoveToOuterDisposeScope();
+        double largest = x.abs().max().item<float>();
         if (!double.IsFinite(largest) && overflowAt < 0) overflowAt = t + 1;
         maxAbs = Math.Max(maxAbs, double.IsNaN(largest) ? double.PositiveInfinity : largest);
     }
-    double rms = (x - image).Square().Mean().Sqrt().ToDouble();
+    double rms = (x - image).square().mean().sqrt().item<float>();
     x.Dispose();
     return (double.IsNaN(rms) ? double.PositiveInfinity : rms, maxAbs, overflowAt);
 }
@@ -215,38 +222,32 @@ if (!(correct.Rms < 1e-4 && wrong.Rms > 1e3)) throw new Exception("expected the 
 
 // %%
 var ts = new[] { 0, 50, 100, 200, 300, 500, 700, 999 };
-using (var scope = new TensorScope())
+using (var scope = NewDisposeScope())
 {
-    var frames8 = ts.Select(t => process.QSample(image, NoiseSchedule.Steps(t, 1), Torch.RandnLike(image))).ToList();
-    Images.Show(Torch.Cat(frames8, 0), nrow: 8, range: (-1, 1));
+    var frames8 = ts.Select(t => process.QSample(image, NoiseSchedule.Steps(t, 1), randn_like(image))).ToList();
+    Images.Show(cat(frames8, 0), nrow: 8, range: (-1, 1));
 }
 Console.WriteLine("t + 1 = " + string.Join(", ", ts.Select(t => t + 1)));
 
 // %%
-var chainFrames = new List<Frame>();
+var chainFrames = new List<(string Name, GenericChart Chart)>();
 {
-    var x = image.Alias();
+    var x = image.alias();
     for (int t = 0; t < 1000; t++)
     {
-        using var scope = new TensorScope();
-        var next = scope.Keep(process.QStep(x, t, Torch.RandnLike(x)));
+        using var scope = NewDisposeScope();
+        var next = process.QStep(x, t, randn_like(x)).MoveToOuterDisposeScope();
         x.Dispose();
         x = next;
         if (t % 40 == 0 || t == 999)
         {
-            var rows = x.Reshape(28, 28).To(DType.Float64).ToArray<double>();
-            var z = Enumerable.Range(0, 28).Select(r => rows[(r * 28)..(r * 28 + 28)]).ToArray();
-            chainFrames.Add(new Frame($"{t + 1}", new HeatmapTrace(z) { Colorscale = Colorscale.Greys, ReverseScale = true, ZMin = -2.5, ZMax = 2.5, ShowScale = false }));
+            chainFrames.Add(($"{t + 1}", Figures.ImageGrid(x, padding: 0, range: (-2.5, 2.5))));
         }
     }
     x.Dispose();
 }
-var firstFrame = (HeatmapTrace)chainFrames[0].Data[0];
-var animation = new Figure(new HeatmapTrace(firstFrame.Z) { Colorscale = Colorscale.Greys, ReverseScale = true, ZMin = -2.5, ZMax = 2.5, ShowScale = false })
-    .WithFrames(chainFrames, frameDurationMs: 120, sliderPrefix: "t = ")
-    .WithTitle("The forward chain x_1 … x_1000").WithSize(460, 520);
-animation.Layout.YAxis().Reversed = true;
-animation.WithEqualAxes()
+Figures.Animation(chainFrames, frameDurationMs: 120, sliderPrefix: "t = ")
+    .With(c => c.WithTitle("The forward chain x_1 … x_1000").WithSize(460, 520))
 
 // %% [markdown]
 // ## 6 · KL(p(x_t) ‖ N(0, 1)) along t
@@ -263,14 +264,14 @@ animation.WithEqualAxes()
 
 // %%
 int imageCount = CourseProfile.Pick(fast: 300, full: 2000);
-var pixels = (mnist.Images.Narrow(0, 0, imageCount) * 2.0 - 1.0).To(DType.Float64);
-var exponential = Torch.Rand([imageCount, 1, 28, 28], DType.Float64).Log().Neg() / 0.5;
+var pixels = (mnist.Images.narrow(0, 0, imageCount) * 2.0 - 1.0).to(float64);
+var exponential = -rand(imageCount, 1, 28, 28, float64).log() / 0.5;
 var klSteps = new[] { 0, 10, 50, 100, 200, 300, 500, 700, 999 };
 var rowsKl = new List<(int T, double MnistHist, double MnistFit, double ExpHist, double ExpFit)>();
 foreach (int t in klSteps)
 {
-    using var scope = new TensorScope();
-    double[] Noised(Tensor start) => (t == 0 ? start : process.QSample(start, NoiseSchedule.Steps(t, imageCount), Torch.RandnLike(start))).ToArray<double>();
+    using var scope = NewDisposeScope();
+    double[] Noised(Tensor start) => (t == 0 ? start : process.QSample(start, NoiseSchedule.Steps(t, imageCount), randn_like(start))).data<double>().ToArray();
     double[] m = Noised(pixels), e = Noised(exponential);
     rowsKl.Add((t, KlDivergence.HistogramToStandardNormal(m, 0.1), KlDivergence.GaussianFitToStandardNormal(m),
                    KlDivergence.HistogramToStandardNormal(e, 0.1), KlDivergence.GaussianFitToStandardNormal(e)));
@@ -285,13 +286,17 @@ if (!(rowsKl[^1].MnistHist < 0.01 && rowsKl[^1].ExpHist < 0.01)) throw new Excep
 
 // %%
 double[] tAxis = rowsKl.Select(r => (double)Math.Max(r.T, 1)).ToArray();
-Chart.Combine(
-        Chart.Line(tAxis, rowsKl.Select(r => r.MnistHist).ToArray(), name: "MNIST, histogram", markers: true),
-        Chart.Line(tAxis, rowsKl.Select(r => r.MnistFit).ToArray(), name: "MNIST, Gaussian fit", dash: Dash.Dash, markers: true),
-        Chart.Line(tAxis, rowsKl.Select(r => r.ExpHist).ToArray(), name: "exponential, histogram", markers: true),
-        Chart.Line(tAxis, rowsKl.Select(r => r.ExpFit).ToArray(), name: "exponential, Gaussian fit", dash: Dash.Dash, markers: true))
-    .WithTitle("KL(p(x_t) ‖ N(0,1)) along the forward process").WithXAxisStyle("t", type: AxisType.Log).WithYAxisStyle("KL (nats)", type: AxisType.Log)
-    .WithSize(760, 420)
+GenericChart KlLine(Func<(int T, double MnistHist, double MnistFit, double ExpHist, double ExpFit), double> value, string name, bool dashed) =>
+    Chart.Line<double, double, string>(tAxis, rowsKl.Select(value).ToArray(), Name: name, ShowMarkers: true,
+        LineDash: dashed ? StyleParam.DrawingStyle.Dash : StyleParam.DrawingStyle.Solid);
+Chart.Combine(new[] {
+        KlLine(r => r.MnistHist, "MNIST, histogram", dashed: false),
+        KlLine(r => r.MnistFit, "MNIST, Gaussian fit", dashed: true),
+        KlLine(r => r.ExpHist, "exponential, histogram", dashed: false),
+        KlLine(r => r.ExpFit, "exponential, Gaussian fit", dashed: true) })
+    .WithXAxisStyle<double, double, string>(TitleText: "t", AxisType: StyleParam.AxisType.Log)
+    .WithYAxisStyle<double, double, string>(TitleText: "KL (nats)", AxisType: StyleParam.AxisType.Log)
+    .WithTitle("KL(p(x_t) ‖ N(0,1)) along the forward process").WithSize(760, 420)
 
 // %% [markdown]
 // Both starts are driven to N(0, 1). The two estimators disagree where the distribution is far from Gaussian (the
@@ -301,7 +306,7 @@ Chart.Combine(
 
 // %%
 pixels.Dispose(); exponential.Dispose(); x0.Dispose(); image.Dispose(); mnist.Dispose();
-long finalCount = Tensor.LiveCount;          // includes temporaries such as the tensor behind x.Max().ToDouble()
-long heldCount = Tensor.ReachableCount();    // after the GC has freed those temporaries
-Console.WriteLine($"live tensors at the end: {heldCount} still held ({finalCount - heldCount} dropped temporaries freed by the GC)");
+long finalCount = TensorAccounting.Live;                          // includes temporaries such as the tensor behind x.max().item<float>()
+long heldCount = TensorAccounting.Reachable() - tensorsAtStart;   // after the GC has freed those temporaries
+Console.WriteLine($"live tensors at the end: {heldCount} still held ({finalCount - heldCount - tensorsAtStart} dropped temporaries freed by the GC)");
 if (heldCount != 0) throw new Exception($"{heldCount} tensors are still held: a Dispose is missing above");

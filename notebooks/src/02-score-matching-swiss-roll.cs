@@ -12,19 +12,25 @@
 
 // %%
 #r "../bin/Release/net10.0/Diffusion.Lib.dll"
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using Diffusion.Engine;
 using Diffusion.Data;
 using Diffusion.Hosting;
 using Diffusion.Metrics;
 using Diffusion.Models;
 using Diffusion.Plotting;
 using Diffusion.Score;
+using Plotly.NET;
+using Plotly.NET.CSharp;
+using Chart = Plotly.NET.CSharp.Chart;
 
 // One thread: the matrices here are small (512 × 128), so splitting each op across cores costs more in synchronisation
-// than it saves (measured: 4.8 ms per training step on one thread; several times slower on two busy cores).
-Torch.Threads = CourseProfile.Threads(1);   // DIFFUSION_THREADS overrides
-Torch.ManualSeed(0);
-Console.WriteLine($"profile: {CourseProfile.Name}, libtorch {Torch.Version}, {Torch.Threads} threads");
+// than it saves (measured: about 1.5 ms per training step on one thread; several times slower on two busy cores).
+Console.WriteLine(TorchEngine.Initialize(CourseProfile.Threads(1)));   // DIFFUSION_THREADS overrides
+manual_seed(0);
+Console.WriteLine($"profile: {CourseProfile.Name}");
+long tensorsAtStart = TensorAccounting.Reachable();
 
 // %% [markdown]
 // ## The data
@@ -35,13 +41,13 @@ Console.WriteLine($"profile: {CourseProfile.Name}, libtorch {Torch.Version}, {To
 // %%
 const int TrainCount = 10_000, HeldOutCount = 2_000;
 var train = SwissRoll.Sample(TrainCount, noise: 0.5, seed: 1);
-float[] trainPoints = train.ToArray<float>();
+float[] trainPoints = train.data<float>().ToArray();
 float[] heldOut = SwissRoll.SampleArray(HeldOutCount, noise: 0.5, seed: 2);
 
 float[] Xs(float[] p) => Enumerable.Range(0, p.Length / 2).Select(i => p[2 * i]).ToArray();
 float[] Ys(float[] p) => Enumerable.Range(0, p.Length / 2).Select(i => p[2 * i + 1]).ToArray();
 
-Chart.Scatter(Xs(trainPoints)[..3000], Ys(trainPoints)[..3000], name: "training points", size: 3)
+Figures.Points(Xs(trainPoints)[..3000].Select(v => (double)v).ToArray(), Ys(trainPoints)[..3000].Select(v => (double)v).ToArray(), "training points", size: 3)
     .WithTitle("The Swiss roll (3,000 of 10,000 training points)").WithEqualAxes().WithSize(520, 500)
 
 // %% [markdown]
@@ -68,16 +74,12 @@ var clock = System.Diagnostics.Stopwatch.StartNew();
 double[] losses = dsm.Train(model, train, steps: trainSteps, batchSize: 512, learningRate: 2e-3, seed: 3);
 clock.Stop();
 double firstLoss = losses.Take(50).Average(), lastLoss = losses.TakeLast(200).Average();
-Console.WriteLine($"{model.ParameterCount:N0} parameters, {trainSteps} steps in {clock.Elapsed.TotalSeconds:F1} s");
+Console.WriteLine($"{model.parameters().Sum(p => p.numel()):N0} parameters, {trainSteps} steps in {clock.Elapsed.TotalSeconds:F1} s");
 Console.WriteLine($"loss: first 50 steps {firstLoss:F3}, last 200 steps {lastLoss:F3}");
 if (!(lastLoss < firstLoss - 0.1)) throw new Exception("the loss did not fall");
 
 // %%
-double[] Smooth(double[] v, int w) => Enumerable.Range(0, v.Length).Select(i => v.Skip(Math.Max(0, i - w + 1)).Take(Math.Min(w, i + 1)).Average()).ToArray();
-Chart.Combine(
-        Chart.Line(losses.Select(v => v).ToArray(), name: "loss per step", color: "lightgray"),
-        Chart.Line(Smooth(losses, 100), name: "moving average (100)", color: "crimson"))
-    .WithTitle("Denoising score matching loss").WithXAxisStyle("step").WithYAxisStyle("loss").WithSize(700, 380)
+Figures.LossCurve(losses, window: 100, title: "Denoising score matching loss").WithAxisTitles(x: "step", y: "loss").WithSize(700, 380)
 
 // %% [markdown]
 // The loss does not go to zero: even the exact score leaves ½E‖σ s + z‖² > 0, because the part of the noise that is
@@ -103,11 +105,11 @@ for (int i = 0; i < G; i++)
 
 double[] LearnedScore(float[] points, double sigma)
 {
-    using var scope = new TensorScope();
-    using var noGrad = Torch.NoGrad();
-    var x = Torch.FromArray(points, points.Length / 2, 2);
-    var s = model.Forward(x, Torch.Full([points.Length / 2], sigma));
-    return s.To(DType.Float64).ToArray<double>();
+    using var scope = NewDisposeScope();
+    using var noGrad = no_grad();
+    var x = tensor(points, [points.Length / 2, 2]);
+    var s = model.forward(x, full([points.Length / 2], sigma));
+    return s.to(float64).data<double>().ToArray();
 }
 
 var errors = new List<(double Sigma, double RelativeError)>();
@@ -141,22 +143,11 @@ if (errors.Where(e => e.Sigma >= 0.2).Any(e => e.RelativeError > allowed)) throw
 // shows nothing more than direction).
 
 // %%
-Figure ScoreField(double sigma, int stride = 2)
+GenericChart ScoreField(double sigma)
 {
-    double[] s = LearnedScore(grid, sigma);
-    var xs = new List<double>(); var ys = new List<double>();
-    for (int i = 0; i < G; i += stride)
-        for (int j = 0; j < G; j += stride)
-        {
-            int k = i * G + j;
-            double norm = Math.Sqrt(s[2 * k] * s[2 * k] + s[2 * k + 1] * s[2 * k + 1]) + 1e-12;
-            double x0 = grid[2 * k], y0 = grid[2 * k + 1];
-            xs.AddRange([x0, x0 + 0.07 * s[2 * k] / norm, double.NaN]);
-            ys.AddRange([y0, y0 + 0.07 * s[2 * k + 1] / norm, double.NaN]);
-        }
-    return Chart.Combine(
-        Chart.Scatter(Xs(trainPoints)[..2000], Ys(trainPoints)[..2000], name: "data", size: 2, color: "lightgray"),
-        Chart.Line(xs.ToArray(), ys.ToArray(), name: $"s_θ(x, {sigma})", color: "steelblue", width: 1));
+    using var noGrad = no_grad();
+    using var dataShown = train.narrow(0, 0, 2000);
+    return Figures.ScoreField(x => model.forward(x, full([x.size(0)], sigma)), -1.6, 1.6, gridSize: 21, data: dataShown, name: $"s_θ(x, {sigma})");
 }
 ScoreField(0.1).WithTitle("Learned score field at σ = 0.1").WithEqualAxes().WithSize(560, 540)
 
@@ -170,21 +161,21 @@ ScoreField(0.1).WithTitle("Learned score field at σ = 0.1").WithEqualAxes().Wit
 
 // %%
 int chains = CourseProfile.Pick(fast: 1000, full: 2000);
-var generator = new Generator(7);
-var start = Torch.Rand([chains, 2], generator: generator) * 3.2 - 1.6;
-ScoreFunction score = (x, sigma) => model.Forward(x, sigma);
+var generator = new torch.Generator(7);
+var start = rand([chains, 2], generator: generator) * 3.2 - 1.6;
+ScoreFunction score = (x, sigma) => model.forward(x, sigma);
 
 var plain = Langevin.Sample(score, start, sigma: SigmaMin, stepSize: 1e-4, steps: 1000, generator: generator, recordEvery: 50);
 double[] ladder = NoiseLevels.Geometric(SigmaMax, SigmaMin, 10);
 var annealed = Langevin.Annealed(score, start, ladder, epsilon: 0.2 * SigmaMin * SigmaMin, stepsPerLevel: 100, generator: generator, recordEvery: 50);
 Console.WriteLine("σ ladder: " + string.Join(", ", ladder.Select(s => s.ToString("G3"))));
 
-float[] plainPoints = plain.Samples.ToArray<float>();
-float[] annealedPoints = annealed.Samples.ToArray<float>();
-Chart.Grid([
-    Chart.Scatter(Xs(plainPoints), Ys(plainPoints), size: 3, name: "Langevin at σ_min"),
-    Chart.Scatter(Xs(annealedPoints), Ys(annealedPoints), size: 3, name: "annealed Langevin")],
-    rows: 1, cols: 2, titles: ["Langevin at σ_min (1,000 steps)", "annealed Langevin (10 levels × 100 steps)"]).WithSize(900, 440)
+float[] plainPoints = plain.Samples.data<float>().ToArray();
+float[] annealedPoints = annealed.Samples.data<float>().ToArray();
+Chart.Grid(new[] {
+        Figures.Points(plain.Samples, "Langevin at σ_min", size: 3),
+        Figures.Points(annealed.Samples, "annealed Langevin", size: 3) },
+    nRows: 1, nCols: 2, SubPlotTitles: new[] { "Langevin at σ_min (1,000 steps)", "annealed Langevin (10 levels × 100 steps)" }).WithSize(900, 440)
 
 // %% [markdown]
 // ## How good are the samples?
@@ -214,13 +205,11 @@ if (!(energy["annealed Langevin"] < energy["Langevin at σ_min"])) throw new Exc
 // Press ▶ to play.
 
 // %%
-var frames = annealed.Snapshots.Select((p, k) =>
-    new Frame($"{k * 50}", new ScatterTrace(Values.Of(Xs(p)[..600]), Values.Of(Ys(p)[..600])) { Mode = Mode.Markers })).ToList();
-var first = annealed.Snapshots[0];
-new Figure(new ScatterTrace(Values.Of(Xs(first)[..600]), Values.Of(Ys(first)[..600])) { Mode = Mode.Markers, Name = "chains" })
-    .WithFrames(frames, frameDurationMs: 150, sliderPrefix: "step ")
-    .WithXAxisStyle(min: -1.8, max: 1.8).WithYAxisStyle(min: -1.8, max: 1.8)
-    .WithTitle("Annealed Langevin trajectories").WithSize(560, 600)
+var snapshots = annealed.Snapshots.Select(p => tensor(p, [p.Length / 2, 2])).ToList();
+var trajectories = Figures.Trajectory(snapshots, k => $"{k * 50}", maxPoints: 600, limit: 1.8)
+    .With(c => c.WithTitle("Annealed Langevin trajectories").WithSize(560, 600));
+snapshots.ForEach(t => t.Dispose());
+trajectories
 
 // %% [markdown]
 // ## What to try
@@ -233,7 +222,7 @@ new Figure(new ScatterTrace(Values.Of(Xs(first)[..600]), Values.Of(Ys(first)[..6
 model.Dispose(); train.Dispose(); start.Dispose(); generator.Dispose();
 plain.Samples.Dispose();
 annealed.Samples.Dispose();
-long finalCount = Tensor.LiveCount;          // includes temporaries such as the tensor behind x.Max().ToDouble()
-long heldCount = Tensor.ReachableCount();    // after the GC has freed those temporaries
-Console.WriteLine($"live tensors at the end: {heldCount} still held ({finalCount - heldCount} dropped temporaries freed by the GC)");
+long finalCount = TensorAccounting.Live;                          // includes temporaries such as the tensor behind x.max().item<float>()
+long heldCount = TensorAccounting.Reachable() - tensorsAtStart;   // after the GC has freed those temporaries
+Console.WriteLine($"live tensors at the end: {heldCount} still held ({finalCount - heldCount - tensorsAtStart} dropped temporaries freed by the GC)");
 if (heldCount != 0) throw new Exception($"{heldCount} tensors are still held: a Dispose is missing above");

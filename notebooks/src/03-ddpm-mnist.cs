@@ -16,7 +16,9 @@
 
 // %%
 #r "../bin/Release/net10.0/Diffusion.Lib.dll"
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using Diffusion.Engine;
 using Diffusion.Data;
 using Diffusion.Ddpm;
 using Diffusion.Hosting;
@@ -24,10 +26,15 @@ using Diffusion.Metrics;
 using Diffusion.Models;
 using Diffusion.Plotting;
 using Diffusion.Training;
+using Plotly.NET;
+using Plotly.NET.CSharp;
+using Chart = Plotly.NET.CSharp.Chart;
 
-Torch.Threads = CourseProfile.Threads(Environment.ProcessorCount);   // DIFFUSION_THREADS=1 on a busy machine
-Torch.ManualSeed(0);
-Console.WriteLine($"profile: {CourseProfile.Name}, libtorch {Torch.Version}, {Torch.Threads} threads");
+// Loads TorchSharp's engine (LibTorch 2.10) first; DIFFUSION_THREADS=1 on a busy machine.
+Console.WriteLine(TorchEngine.Initialize(CourseProfile.Threads(Environment.ProcessorCount)));
+manual_seed(0);
+Console.WriteLine($"profile: {CourseProfile.Name}");
+long tensorsAtStart = TensorAccounting.Reachable();
 
 // %% [markdown]
 // ## The data
@@ -41,10 +48,10 @@ var mnist = Mnist.LoadNpm();
 var (trainSet, testSet) = mnist.Split(2000, 1234);
 var trainImages = trainSet.Images * 2.0 - 1.0;   // [8000, 1, 28, 28] in [-1, 1]
 var testImages = testSet.Images * 2.0 - 1.0;     // [2000, 1, 28, 28]
-Console.WriteLine($"{mnist.Name}: train {Tensor.FormatShape(trainImages.Shape)}, held out {Tensor.FormatShape(testImages.Shape)}");
-Console.WriteLine($"pixel range after scaling: [{trainImages.Min().ToDouble()}, {trainImages.Max().ToDouble()}]");
-if (trainImages.Size(0) != 8000 || testImages.Size(0) != 2000) throw new Exception("unexpected split sizes");
-var firstDigits = trainImages.Narrow(0, 0, 32);
+Console.WriteLine($"{mnist.Name}: train {Shapes.Format(trainImages)}, held out {Shapes.Format(testImages)}");
+Console.WriteLine($"pixel range after scaling: [{trainImages.min().item<float>()}, {trainImages.max().item<float>()}]");
+if (trainImages.size(0) != 8000 || testImages.size(0) != 2000) throw new Exception("unexpected split sizes");
+var firstDigits = trainImages.narrow(0, 0, 32);
 Images.Show(firstDigits, nrow: 16);
 firstDigits.Dispose();
 
@@ -61,9 +68,9 @@ firstDigits.Dispose();
 // |---|---|
 // | **repeat** | `trainer.Train()` loops `TrainStep()` |
 // | x_0 ~ q(x_0) | the batch source: rows of `trainImages` |
-// | t ~ Uniform({1, …, T}) | `Torch.Randint(0, T, [B])` in `DdpmLoss.Compute` (0-based) |
-// | ε ~ N(0, I) | `Torch.RandnLike(x0)` |
-// | gradient step on ∇_θ ‖ε − ε_θ(√ᾱ_t x_0 + √(1−ᾱ_t) ε, t)‖² | `Functional.MseLoss(model(xt, t), ε)`, then Adam in the `Trainer` |
+// | t ~ Uniform({1, …, T}) | `torch.randint(0, T, [B])` in `DdpmLoss.Compute` (0-based) |
+// | ε ~ N(0, I) | `torch.randn_like(x0)` |
+// | gradient step on ∇_θ ‖ε − ε_θ(√ᾱ_t x_0 + √(1−ᾱ_t) ε, t)‖² | `nn.functional.mse_loss(model(xt, t), ε)`, then `torch.optim.Adam` in the `Trainer` |
 // | **until** converged | `TrainerOptions.Steps` |
 //
 // First, the loss of one batch written out by hand against `DdpmLoss` with the same t and ε:
@@ -75,21 +82,21 @@ var schedule = NoiseSchedule.Linear(1000);   // β_1 … β_T linear from 1e-4 t
 var ddpmLoss = new DdpmLoss(schedule);
 var demoConfig = UNetConfig.MnistTiny;       // channels 16/32/32, one block per level: small enough to train here
 var demo = new UNet(demoConfig);
-Console.WriteLine($"demo model: {demoConfig} ({demo.ParameterCount:N0} parameters)");
+long ParameterCount(nn.Module m) => m.parameters().Sum(p => p.numel());
+Console.WriteLine($"demo model: {demoConfig} ({ParameterCount(demo):N0} parameters)");
 
 double byHand, byLibrary;
-using (var scope = new TensorScope())
+using (var scope = NewDisposeScope())
 {
-    var g = new Generator(11);
-    var x0 = trainImages.Narrow(0, 0, 16);
-    var t = Torch.Randint(0, schedule.T, [16], generator: g);
-    var eps = Torch.RandnLike(x0, generator: g);
+    using var g = new torch.Generator(11);
+    var x0 = trainImages.narrow(0, 0, 16);
+    var t = randint(0, schedule.T, [16], generator: g);
+    var eps = randn(x0.shape, generator: g);
     var abar = NoiseSchedule.Extract(schedule.AlphaBars, t, x0);            // ᾱ_t per row, broadcast to x0's shape
-    var xt = abar.Sqrt() * x0 + abar.RSub(1.0).Sqrt() * eps;
-    var predicted = demo.Forward(xt, t);
-    byHand = (eps - predicted).Square().Mean().ToDouble();
-    byLibrary = ddpmLoss.Compute(demo.Forward, x0, t, eps).ToDouble();
-    g.Dispose();
+    var xt = abar.sqrt() * x0 + (1.0 - abar).sqrt() * eps;
+    var predicted = demo.forward(xt, t);
+    byHand = (eps - predicted).square().mean().item<float>();
+    byLibrary = ddpmLoss.Compute(demo.forward, x0, t, eps).item<float>();
 }
 Console.WriteLine($"L_simple by hand {byHand:F6}, DdpmLoss {byLibrary:F6}");
 if (Math.Abs(byHand - byLibrary) > 1e-5 * Math.Max(1, byHand)) throw new Exception("DdpmLoss differs from the formula");
@@ -112,11 +119,8 @@ Console.WriteLine($"loss: first 20 steps {lossStart:F4}, last 50 steps {lossEnd:
 if (!(lossEnd < 0.5 * lossStart)) throw new Exception("the training loss did not fall by half");
 
 // %%
-double[] MovingAverage(double[] v, int w) => Enumerable.Range(0, v.Length).Select(i => v.Skip(Math.Max(0, i - w + 1)).Take(Math.Min(w, i + 1)).Average()).ToArray();
-Chart.Combine(
-        Chart.Line(demoLosses, name: "loss per step", color: "lightgray"),
-        Chart.Line(MovingAverage(demoLosses, 20), name: "moving average (20)", color: "crimson"))
-    .WithTitle($"Algorithm 1 on MNIST: L_simple of the demo UNet ({demoSteps} steps, batch 32)").WithXAxisStyle("step").WithYAxisStyle("loss").WithSize(700, 380)
+Figures.LossCurve(demoLosses, window: 20, title: $"Algorithm 1 on MNIST: L_simple of the demo UNet ({demoSteps} steps, batch 32)")
+    .WithAxisTitles(x: "step", y: "loss").WithSize(700, 380)
 
 // %% [markdown]
 // The loss starts near 1 (predicting ε = 0 scores E‖ε‖²/d = 1) and falls fast as the network learns to see the noise at
@@ -155,10 +159,10 @@ else
     Console.WriteLine($"  {card.Parameters:N0} parameters, {card.Steps} steps, {card.WallTimeSeconds / 60:F0} min of training, final loss {card.FinalLoss:F4}");
     Console.WriteLine($"  data: {card.Data}");
     Console.WriteLine($"  command: {card.Command}");
-    if (card.Parameters != model.ParameterCount) throw new Exception("the card's parameter count does not match the model");
+    if (card.Parameters != ParameterCount(model)) throw new Exception("the card's parameter count does not match the model");
 }
-model.Eval();   // dropout off for sampling
-Console.WriteLine($"sampling model: {model.ParameterCount:N0} parameters");
+model.eval();   // dropout off for sampling
+Console.WriteLine($"sampling model: {ParameterCount(model):N0} parameters");
 
 // %% [markdown]
 // ## Algorithm 2: sampling
@@ -167,9 +171,9 @@ Console.WriteLine($"sampling model: {model.ParameterCount:N0} parameters");
 //
 // | Algorithm 2 (Ho et al. 2020) | code (`Sampler.Sample`, `DdpmSampler.Step`) |
 // |---|---|
-// | x_T ~ N(0, I) | `Torch.Randn(shape, generator)` |
+// | x_T ~ N(0, I) | `torch.randn(shape, generator: g)` |
 // | **for** t = T, …, 1 **do** | `foreach t in sampler.Timesteps` (999 … 0, 0-based) |
-// | z ~ N(0, I) if t > 1, else z = 0 | `Torch.RandnLike(x)` except at the last step |
+// | z ~ N(0, I) if t > 1, else z = 0 | `torch.randn(x.shape, generator: g)` except at the last step |
 // | x_{t−1} = 1/√α_t · (x_t − (1 − α_t)/√(1 − ᾱ_t) · ε_θ(x_t, t)) + σ_t z | `Step(model(x, t), t, x)` |
 // | **return** x_0 | the final x |
 //
@@ -179,17 +183,21 @@ Console.WriteLine($"sampling model: {model.ParameterCount:N0} parameters");
 
 // %%
 double stepError;
-using (var scope = new TensorScope())
+using (var scope = NewDisposeScope())
+using (var noGrad = no_grad())
 {
     var plain = new DdpmSampler(schedule, clipSample: false);
     int t = 500;
-    var x = Torch.Randn([4, 1, 28, 28], generator: new Generator(5));
-    var eps = model.Forward(x, NoiseSchedule.Steps(t, 4));
-    var library = plain.Step(eps, t, x, new Generator(6)).PrevSample;
+    using var g5 = new torch.Generator(5);
+    using var g6 = new torch.Generator(6);
+    using var g6again = new torch.Generator(6);
+    var x = randn([4, 1, 28, 28], generator: g5);
+    var eps = model.forward(x, NoiseSchedule.Steps(t, 4));
+    var library = plain.Step(eps, t, x, g6).PrevSample;
     double alpha = schedule.Alphas[t], abar = schedule.AlphaBars[t];
-    var z = Torch.RandnLike(x, generator: new Generator(6));
+    var z = randn(x.shape, generator: g6again);
     var algorithm2 = (x - eps * ((1 - alpha) / Math.Sqrt(1 - abar))) * (1 / Math.Sqrt(alpha)) + z * Math.Sqrt(schedule.Betas[t]);
-    stepError = (library - algorithm2).Abs().Max().ToDouble();
+    stepError = (library - algorithm2).abs().max().item<float>();
 }
 Console.WriteLine($"max |DdpmSampler.Step − Algorithm 2| at t = 500: {stepError:E2}");
 if (stepError > 1e-4) throw new Exception("DdpmSampler.Step does not match Algorithm 2");
@@ -206,23 +214,23 @@ var ddpm = new DdpmSampler(schedule);
 var trajectoryX = new List<float[]>();
 var trajectoryX0 = new List<float[]>();
 var trajectoryT = new List<int>();
-var gridGenerator = new Generator(2024);
+var gridGenerator = new torch.Generator(2024);
 var clock = System.Diagnostics.Stopwatch.StartNew();
 var samples = ddpm.Sample(model, [gridCount, 1, 28, 28], gridGenerator, observer: step =>
 {
     if (step.Index % 100 == 0 || step.Index == step.Count - 1)
     {
         trajectoryT.Add(step.Timestep);
-        trajectoryX.Add(step.Sample.Narrow(0, 0, 4).ToArray<float>());
-        trajectoryX0.Add(step.PredOriginalSample.Narrow(0, 0, 4).ToArray<float>());
+        trajectoryX.Add(step.Sample.narrow(0, 0, 4).data<float>().ToArray());
+        trajectoryX0.Add(step.PredOriginalSample.narrow(0, 0, 4).data<float>().ToArray());
     }
 }, showProgress: true);
 clock.Stop();
 double gridSeconds = clock.Elapsed.TotalSeconds;
 Console.WriteLine($"{gridCount} samples × 1000 DDPM steps: {gridSeconds:F1} s ({1000 * gridSeconds / ddpm.StepCount:F0} ms per step of the batch)");
-Console.WriteLine($"shape {Tensor.FormatShape(samples.Shape)}, range [{samples.Min().ToDouble():F3}, {samples.Max().ToDouble():F3}]");
-if (!samples.Shape.SequenceEqual(new long[] { gridCount, 1, 28, 28 })) throw new Exception("wrong sample shape");
-if (!double.IsFinite(samples.Sum().ToDouble())) throw new Exception("non-finite values in the samples");
+Console.WriteLine($"shape {Shapes.Format(samples)}, range [{samples.min().item<float>():F3}, {samples.max().item<float>():F3}]");
+if (!samples.shape.SequenceEqual(new long[] { gridCount, 1, 28, 28 })) throw new Exception("wrong sample shape");
+if (!double.IsFinite(samples.sum().item<float>())) throw new Exception("non-finite values in the samples");
 Images.Show(samples, nrow: 8);
 
 // %% [markdown]
@@ -238,12 +246,12 @@ Tensor Strip(List<float[]> frames)
     for (int row = 0; row < 4; row++)
         for (int col = 0; col < columns; col++)
             Array.Copy(frames[col], row * 784, data, (row * columns + col) * 784, 784);
-    return Torch.FromArray(data, 4 * columns, 1, 28, 28);
+    return tensor(data, [4 * columns, 1, 28, 28]);
 }
 Console.WriteLine("timesteps shown: " + string.Join(", ", trajectoryT));
 var stripX = Strip(trajectoryX);
 var stripX0 = Strip(trajectoryX0);
-Images.Show(stripX.Clamp(-1, 1), nrow: trajectoryT.Count);
+using (var clamped = stripX.clamp(-1, 1)) Images.Show(clamped, nrow: trajectoryT.Count);
 Images.Show(stripX0, nrow: trajectoryT.Count);
 // How far is the running guess x̂_0 from the final sample? (RMS over the four samples' pixels.)
 double Rms(float[] a, float[] b) => Math.Sqrt(a.Zip(b, (u, v) => (double)(u - v) * (u - v)).Average());
@@ -271,9 +279,10 @@ stripX.Dispose(); stripX0.Dispose();
 // %%
 var ddim10 = new DdimSampler(schedule, eta: 0.0, steps: 10);
 Console.WriteLine("DDIM 10 timesteps: " + string.Join(", ", ddim10.Timesteps));
-var runA = ddim10.Sample(model, [4, 1, 28, 28], new Generator(99));
-var runB = ddim10.Sample(model, [4, 1, 28, 28], new Generator(99));
-bool sameBits = runA.Equal(runB);
+Tensor DdimRun(ulong seed) { using var g = new torch.Generator(seed); return ddim10.Sample(model, [4, 1, 28, 28], g); }
+var runA = DdimRun(99);
+var runB = DdimRun(99);
+bool sameBits = runA.equal(runB);
 Console.WriteLine($"two DDIM(η = 0) runs from seed 99 identical: {sameBits}");
 if (!sameBits) throw new Exception("DDIM with η = 0 should be deterministic for a seed");
 runA.Dispose(); runB.Dispose();
@@ -298,23 +307,19 @@ runA.Dispose(); runB.Dispose();
 // %%
 int fidCount = CourseProfile.Pick(fast: 200, full: 1000);
 var fidNetwork = FeatureNetwork.Load("../data/checkpoints/mnist-fid-classifier.safetensors");
-var realFeatures = fidNetwork.Features(testImages.Narrow(0, 0, fidCount));
-var floorFeatures = fidNetwork.Features(testImages.Narrow(0, fidCount, fidCount));
+var realFeatures = fidNetwork.Features(testImages.narrow(0, 0, fidCount));
+var floorFeatures = fidNetwork.Features(testImages.narrow(0, fidCount, fidCount));
 double fidFloor = Fid.Compute(realFeatures, floorFeatures);
 Console.WriteLine($"FID network: {fidNetwork.Name}, {fidNetwork.FeatureDimension} features; N = {fidCount}; real-vs-real floor {fidFloor:F2}");
 
 Tensor Generate(Sampler sampler, int count, ulong seed, int batch = 250)
 {
-    var g = new Generator(seed);
+    using var scope = NewDisposeScope();
+    using var g = new torch.Generator(seed);
     var parts = new List<Tensor>();
     for (int start = 0; start < count; start += batch)
         parts.Add(sampler.Sample(model, [Math.Min(batch, count - start), 1, 28, 28], g));
-    var joined = Torch.Cat(parts, 0);
-    var all = joined.Clamp(-1, 1);   // to the pixel range (DDIM does not clip its last step)
-    joined.Dispose();
-    foreach (var p in parts) p.Dispose();
-    g.Dispose();
-    return all;
+    return cat(parts, 0).clamp(-1, 1).MoveToOuterDisposeScope();   // to the pixel range (DDIM does not clip its last step)
 }
 
 var rows = CourseProfile.Pick<(string Name, Sampler Sampler)[]>(
@@ -361,12 +366,13 @@ if (!CourseProfile.IsFast)
 }
 
 // %%
-Chart.Bar(results.Select(r => $"{r.Name} {r.Steps}").Append("real (floor)").ToArray(), results.Select(r => r.Fid).Append(fidFloor).ToArray(), name: "FID")
-    .WithTitle($"FID with {fidCount} samples (lower is better)").WithYAxisStyle("FID").WithSize(620, 360)
+Chart.Column<double, string, string>(results.Select(r => r.Fid).Append(fidFloor).ToArray(),
+        Keys: results.Select(r => $"{r.Name} {r.Steps}").Append("real (floor)").ToArray(), Name: "FID")
+    .WithTitle($"FID with {fidCount} samples (lower is better)").WithAxisTitles(y: "FID").WithSize(620, 360)
 
 // %%
 Console.WriteLine("DDIM 50 steps, η = 0:");
-var ddim50Grid = ddim50Samples!.Narrow(0, 0, 32);
+var ddim50Grid = ddim50Samples!.narrow(0, 0, 32);
 Images.Show(ddim50Grid, nrow: 16);
 ddim50Grid.Dispose();
 
@@ -390,27 +396,28 @@ ddim50Grid.Dispose();
 
 // %%
 int pairs = 3, points = 9;
-var ends = Torch.Randn([2 * pairs, 1, 28, 28], generator: new Generator(31));
+Tensor ends;
+using (var g31 = new torch.Generator(31)) ends = randn([2 * pairs, 1, 28, 28], generator: g31);
 var paths = new List<Tensor>();
 for (int p = 0; p < pairs; p++)
 {
-    using var a = ends.Select(0, 2 * p);
-    using var b = ends.Select(0, 2 * p + 1);
+    using var a = ends.select(0, 2 * p);
+    using var b = ends.select(0, 2 * p + 1);
     paths.Add(Interpolation.Path(a, b, points));
     if (p == 0)
     {
         using var mid = Interpolation.Lerp(a, b, 0.5);
         using var sMid = Interpolation.Slerp(a, b, 0.5);
-        double na = a.Norm().ToDouble(), nLerp = mid.Norm().ToDouble(), nSlerp = sMid.Norm().ToDouble();
+        double na = a.norm().item<float>(), nLerp = mid.norm().item<float>(), nSlerp = sMid.norm().item<float>();
         Console.WriteLine($"‖a‖ = {na:F2}, ‖lerp midpoint‖ = {nLerp:F2}, ‖slerp midpoint‖ = {nSlerp:F2}  (√d = 28, √(d/2) = {Math.Sqrt(392):F2})");
         if (!(nLerp < 0.8 * na && Math.Abs(nSlerp - na) < 0.05 * na)) throw new Exception("slerp should keep the norm and lerp should shrink it");
     }
 }
-var path = Torch.Cat(paths, 0);   // [pairs · points, 1, 28, 28]
+var path = cat(paths, 0);   // [pairs · points, 1, 28, 28]
 var interpolationSampler = new DdimSampler(schedule, eta: 0.0, steps: CourseProfile.Pick(fast: 20, full: 50));
-var decoded = interpolationSampler.Sample(model.Forward, path);
-Console.WriteLine($"decoded {Tensor.FormatShape(decoded.Shape)} with DDIM {interpolationSampler.StepCount} steps");
-if (!double.IsFinite(decoded.Sum().ToDouble())) throw new Exception("non-finite values in the decoded path");
+var decoded = interpolationSampler.Sample(model, path);
+Console.WriteLine($"decoded {Shapes.Format(decoded)} with DDIM {interpolationSampler.StepCount} steps");
+if (!double.IsFinite(decoded.sum().item<float>())) throw new Exception("non-finite values in the decoded path");
 Images.Show(decoded, nrow: points);
 foreach (var t in paths) t.Dispose();
 path.Dispose(); decoded.Dispose(); ends.Dispose();
@@ -425,22 +432,22 @@ path.Dispose(); decoded.Dispose(); ends.Dispose();
 
 // %%
 var neighbourPool = CourseProfile.IsFast ? trainImages : mnist.Images * 2.0 - 1.0;
-var queries = ddim50Samples!.Narrow(0, 0, 6);
+var queries = ddim50Samples!.narrow(0, 0, 6);
 var found = NearestNeighbours.Find(queries, neighbourPool, k: 5);
-var sampleDistances = found.Distances.Select(1, 0).ToArray<double>();
+var sampleDistances = found.Distances.select(1, 0).to(float64).data<double>().ToArray();
 var rowsToShow = new List<Tensor>();
-long[] neighbourIndex = found.Indices.ToArray<long>();
+long[] neighbourIndex = found.Indices.data<long>().ToArray();
 for (int q = 0; q < 6; q++)
 {
-    rowsToShow.Add(queries.Narrow(0, q, 1));
-    for (int j = 0; j < 5; j++) rowsToShow.Add(neighbourPool.Narrow(0, neighbourIndex[q * 5 + j], 1));
+    rowsToShow.Add(queries.narrow(0, q, 1));
+    for (int j = 0; j < 5; j++) rowsToShow.Add(neighbourPool.narrow(0, neighbourIndex[q * 5 + j], 1));
 }
-var neighbourGrid = Torch.Cat(rowsToShow, 0);
+var neighbourGrid = cat(rowsToShow, 0);
 Images.Show(neighbourGrid, nrow: 6);
 // For scale: 100 held-out digits against the 8,000 training digits.
-var heldOutQueries = testImages.Narrow(0, 0, 100);
+var heldOutQueries = testImages.narrow(0, 0, 100);
 var realFound = NearestNeighbours.Find(heldOutQueries, trainImages, k: 1);
-double[] realDistances = realFound.Distances.ToArray<double>();
+double[] realDistances = realFound.Distances.to(float64).data<double>().ToArray();
 Console.WriteLine("sample → nearest training digit (L2): " + string.Join(", ", sampleDistances.Select(d => d.ToString("F2"))));
 Console.WriteLine($"held-out real digit → nearest training digit: median {realDistances.Order().ElementAt(50):F2}, min {realDistances.Min():F2} (100 digits)");
 if (sampleDistances.Any(d => d < 1.0)) throw new Exception("a sample is (nearly) a copy of a training digit");
@@ -461,7 +468,7 @@ if (!CourseProfile.IsFast) neighbourPool.Dispose();
 samples.Dispose(); ddim50Samples!.Dispose(); realFeatures.Dispose(); floorFeatures.Dispose(); fidNetwork.Dispose();
 gridGenerator.Dispose(); trainer.Dispose(); demo.Dispose(); model.Dispose();
 trainImages.Dispose(); testImages.Dispose(); trainSet.Dispose(); testSet.Dispose(); mnist.Dispose();
-long finalCount = Tensor.LiveCount;          // includes temporaries such as the tensor behind x.Max().ToDouble()
-long heldCount = Tensor.ReachableCount();    // after the GC has freed those temporaries
-Console.WriteLine($"live tensors at the end: {heldCount} still held ({finalCount - heldCount} dropped temporaries freed by the GC)");
+long finalCount = TensorAccounting.Live;                          // includes temporaries such as the tensor behind x.max().item<float>()
+long heldCount = TensorAccounting.Reachable() - tensorsAtStart;   // after the GC has freed those temporaries
+Console.WriteLine($"live tensors at the end: {heldCount} still held ({finalCount - heldCount - tensorsAtStart} dropped temporaries freed by the GC)");
 if (heldCount != 0) throw new Exception($"{heldCount} tensors are still held: a Dispose is missing above");
