@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
-using Diffusion.Tensors;
+using Diffusion.Engine;
+using static TorchSharp.torch;
 
 namespace Diffusion.IO;
 
@@ -12,9 +13,18 @@ namespace Diffusion.IO;
 /// <remarks>
 /// The writer sorts tensors by name, lays their data out in that order with no gaps and pads the header
 /// with spaces to a multiple of 8 bytes, as the reference writer does; it writes atomically
-/// (<see cref="AtomicFile"/>). Dtypes: F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL.
-/// The reader checks every length, offset, dtype and shape and throws <see cref="InvalidDataException"/>
-/// naming the file and the tensor key.
+/// (<see cref="AtomicFile"/>) and any tensor layout (a view, channels-last strides, a GPU tensor) is stored row-major.
+/// Dtypes: F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL.
+/// The reader checks every length, offset, dtype and shape before it reads any data and throws
+/// <see cref="InvalidDataException"/> naming the file and the tensor key, so a truncated or damaged file never
+/// becomes a tensor of garbage.
+/// <para>
+/// Why our own and not TorchSharp.PyBridge's (the product card's checkpoint package, which reads and writes safetensors and
+/// PyTorch <c>.pth</c> state dicts): PyBridge 1.4.4's safetensors writer cannot write the <c>__metadata__</c> map that the
+/// course's checkpoints depend on (<c>format</c>, <c>step</c>, <c>config</c>, <c>crc32</c>), and its reader does not
+/// validate truncated or damaged files. The files stay the standard format: <c>safetensors.torch.load_file</c> and
+/// PyBridge read what this class writes.
+/// </para>
 /// </remarks>
 public static class Safetensors
 {
@@ -27,6 +37,7 @@ public static class Safetensors
     /// <summary>Writes <paramref name="tensors"/> (and optional string <paramref name="metadata"/>) to <paramref name="path"/>, atomically.</summary>
     public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
+        ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(tensors);
         var names = tensors.Keys.OrderBy(k => k, StringComparer.Ordinal).ToArray();
         var entries = new List<SafetensorsEntry>(names.Length);
@@ -38,9 +49,13 @@ public static class Safetensors
                 throw new ArgumentException($"'{MetadataKey}' is reserved for metadata and cannot name a tensor", nameof(tensors));
             }
             var t = tensors[name] ?? throw new ArgumentException($"tensor '{name}' is null", nameof(tensors));
-            long bytes = t.NumEl * t.DType.ElementSize();
-            _ = SafetensorsDTypes.Code(t.DType);
-            entries.Add(new SafetensorsEntry(name, t.DType, t.Shape, offset, offset + bytes));
+            if (t.IsInvalid)
+            {
+                throw new ArgumentException($"tensor '{name}' has been disposed", nameof(tensors));
+            }
+            var dtype = t.dtype;
+            long bytes = t.numel() * SafetensorsDTypes.ElementSize(dtype);
+            entries.Add(new SafetensorsEntry(name, dtype, t.shape, offset, offset + bytes));
             offset += bytes;
         }
         byte[] header = HeaderBytes(entries, metadata);
@@ -58,36 +73,52 @@ public static class Safetensors
         });
     }
 
-    /// <summary>Loads every tensor of a safetensors file (on the CPU). The caller owns the tensors.</summary>
+    /// <summary>
+    /// Loads every tensor of a safetensors file onto the CPU. The caller owns the tensors (they join the caller's dispose scope,
+    /// if one is open).
+    /// </summary>
     /// <exception cref="InvalidDataException">The file is truncated or its header is malformed or inconsistent; the message names the file and key.</exception>
     public static Dictionary<string, Tensor> Load(string path)
     {
-        byte[] file = File.ReadAllBytes(path);
-        var header = ParseFile(file, path);
+        ArgumentNullException.ThrowIfNull(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        var header = ReadHeader(stream, path);
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
         {
-            foreach (var e in header.Tensors)
+            foreach (var e in header.Tensors.OrderBy(e => e.Begin))
             {
-                var bytes = file.AsSpan((int)(header.DataStart + e.Begin), (int)e.ByteCount);
-                result.Add(e.Name, TensorBytes.FromBytes(bytes, e.DType, e.Shape));
+                stream.Position = header.DataStart + e.Begin;
+                result.Add(e.Name, TensorBytes.Read(stream, e.DType, e.Shape, e.ByteCount));
             }
+        }
+        catch (EndOfStreamException ex)
+        {
+            Dispose(result);
+            throw new InvalidDataException($"{path}: truncated while reading the data ({ex.Message})", ex);
         }
         catch
         {
-            foreach (var t in result.Values)
-            {
-                t.Dispose();
-            }
+            Dispose(result);
             throw;
         }
-        return result;
+        return header.Tensors.ToDictionary(e => e.Name, e => result[e.Name], StringComparer.Ordinal);
     }
 
     /// <summary>Reads only the header: names, dtypes, shapes, offsets and metadata (no tensor data is read).</summary>
+    /// <exception cref="InvalidDataException">The file is truncated or its header is malformed or inconsistent; the message names the file and key.</exception>
     public static SafetensorsHeader ReadHeader(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        return ReadHeader(stream, path);
+    }
+
+    /// <summary>The <c>__metadata__</c> string map of a file (empty when it has none).</summary>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path) => ReadHeader(path).Metadata;
+
+    private static SafetensorsHeader ReadHeader(FileStream stream, string path)
+    {
         long fileLength = stream.Length;
         Span<byte> prefix = stackalloc byte[8];
         int got = stream.ReadAtLeast(prefix, 8, throwOnEndOfStream: false);
@@ -97,13 +128,12 @@ public static class Safetensors
         return ParseHeader(json, fileLength - 8 - n, path);
     }
 
-    /// <summary>The <c>__metadata__</c> string map of a file (empty when it has none).</summary>
-    public static IReadOnlyDictionary<string, string> ReadMetadata(string path) => ReadHeader(path).Metadata;
-
-    private static SafetensorsHeader ParseFile(byte[] file, string path)
+    private static void Dispose(Dictionary<string, Tensor> tensors)
     {
-        long n = CheckPrefix(file.AsSpan(0, Math.Min(8, file.Length)), file.LongLength, path);
-        return ParseHeader(file.AsSpan(8, (int)n), file.LongLength - 8 - n, path);
+        foreach (var t in tensors.Values)
+        {
+            t.Dispose();
+        }
     }
 
     /// <summary>Validates the 8-byte length prefix against the file size; returns the header length.</summary>
@@ -129,12 +159,12 @@ public static class Safetensors
         return (long)n;
     }
 
-    private static SafetensorsHeader ParseHeader(ReadOnlySpan<byte> json, long dataLength, string path)
+    private static SafetensorsHeader ParseHeader(byte[] json, long dataLength, string path)
     {
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = 8 });
+            doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 8 });
         }
         catch (JsonException e)
         {
@@ -228,15 +258,15 @@ public static class Safetensors
             {
                 numel = checked(numel * s);
             }
-            long need = checked(numel * dtype.ElementSize());
+            long need = checked(numel * SafetensorsDTypes.ElementSize(dtype));
             if (need != end - begin)
             {
-                throw new InvalidDataException($"{where}: shape {Tensor.FormatShape(shape)} of {code} needs {need} bytes but data_offsets [{begin}, {end}] hold {end - begin}");
+                throw new InvalidDataException($"{where}: shape {Shapes.Format(shape)} of {code} needs {need} bytes but data_offsets [{begin}, {end}] hold {end - begin}");
             }
         }
         catch (OverflowException)
         {
-            throw new InvalidDataException($"{where}: shape {Tensor.FormatShape(shape)} is too large");
+            throw new InvalidDataException($"{where}: shape {Shapes.Format(shape)} is too large");
         }
         return new SafetensorsEntry(key, dtype, shape, begin, end);
     }

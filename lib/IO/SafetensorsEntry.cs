@@ -1,4 +1,5 @@
-using Diffusion.Tensors;
+using Diffusion.Engine;
+using static TorchSharp.torch;
 
 namespace Diffusion.IO;
 
@@ -8,7 +9,7 @@ namespace Diffusion.IO;
 /// <param name="Shape">The sizes (empty for a scalar).</param>
 /// <param name="Begin">First byte of the data, counted from the start of the data section.</param>
 /// <param name="End">One past the last byte.</param>
-public sealed record SafetensorsEntry(string Name, DType DType, long[] Shape, long Begin, long End)
+public sealed record SafetensorsEntry(string Name, ScalarType DType, long[] Shape, long Begin, long End)
 {
     /// <summary>Bytes of data.</summary>
     public long ByteCount => End - Begin;
@@ -17,7 +18,7 @@ public sealed record SafetensorsEntry(string Name, DType DType, long[] Shape, lo
     public string DTypeCode => SafetensorsDTypes.Code(DType);
 
     /// <inheritdoc/>
-    public override string ToString() => $"{Name}: {DTypeCode}{Tensor.FormatShape(Shape)}";
+    public override string ToString() => $"{Name}: {DTypeCode}{Shapes.Format(Shape)}";
 }
 
 /// <summary>A safetensors header: the tensors it lists (sorted by name) and its free-form metadata.</summary>
@@ -33,39 +34,49 @@ public static class SafetensorsDTypes
     public static IReadOnlyList<string> Supported { get; } = ["F64", "F32", "F16", "BF16", "I64", "I32", "I16", "I8", "U8", "BOOL"];
 
     /// <summary>The code that stores <paramref name="dtype"/>.</summary>
-    public static string Code(DType dtype) => dtype switch
+    public static string Code(ScalarType dtype) => dtype switch
     {
-        DType.Float64 => "F64",
-        DType.Float32 => "F32",
-        DType.Float16 => "F16",
-        DType.BFloat16 => "BF16",
-        DType.Int64 => "I64",
-        DType.Int32 => "I32",
-        DType.Int16 => "I16",
-        DType.Int8 => "I8",
-        DType.UInt8 => "U8",
-        DType.Bool => "BOOL",
-        _ => throw new NotSupportedException($"safetensors has no code for {dtype.TorchName()}"),
+        ScalarType.Float64 => "F64",
+        ScalarType.Float32 => "F32",
+        ScalarType.Float16 => "F16",
+        ScalarType.BFloat16 => "BF16",
+        ScalarType.Int64 => "I64",
+        ScalarType.Int32 => "I32",
+        ScalarType.Int16 => "I16",
+        ScalarType.Int8 => "I8",
+        ScalarType.Byte => "U8",
+        ScalarType.Bool => "BOOL",
+        _ => throw new NotSupportedException($"safetensors has no code for {dtype} tensors (supported: {string.Join(", ", Supported)})"),
     };
 
-    /// <summary>The <see cref="DType"/> for a code, or false for codes this library does not handle (U16, F8_E4M3, ...).</summary>
-    public static bool TryParse(string code, out DType dtype)
+    /// <summary>The <see cref="ScalarType"/> for a code, or false for codes this library does not handle (U16, F8_E4M3, ...).</summary>
+    public static bool TryParse(string code, out ScalarType dtype)
     {
-        DType? found = code switch
+        ScalarType? found = code switch
         {
-            "F64" => DType.Float64,
-            "F32" => DType.Float32,
-            "F16" => DType.Float16,
-            "BF16" => DType.BFloat16,
-            "I64" => DType.Int64,
-            "I32" => DType.Int32,
-            "I16" => DType.Int16,
-            "I8" => DType.Int8,
-            "U8" => DType.UInt8,
-            "BOOL" => DType.Bool,
+            "F64" => ScalarType.Float64,
+            "F32" => ScalarType.Float32,
+            "F16" => ScalarType.Float16,
+            "BF16" => ScalarType.BFloat16,
+            "I64" => ScalarType.Int64,
+            "I32" => ScalarType.Int32,
+            "I16" => ScalarType.Int16,
+            "I8" => ScalarType.Int8,
+            "U8" => ScalarType.Byte,
+            "BOOL" => ScalarType.Bool,
             _ => null,
         };
         dtype = found ?? default;
         return found.HasValue;
     }
+
+    /// <summary>Bytes per element of <paramref name="dtype"/> (one of the supported types).</summary>
+    public static int ElementSize(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float64 or ScalarType.Int64 => 8,
+        ScalarType.Float32 or ScalarType.Int32 => 4,
+        ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Int16 => 2,
+        ScalarType.Int8 or ScalarType.Byte or ScalarType.Bool => 1,
+        _ => throw new NotSupportedException($"safetensors has no code for {dtype} tensors (supported: {string.Join(", ", Supported)})"),
+    };
 }

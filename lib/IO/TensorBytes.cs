@@ -1,89 +1,121 @@
-using System.Runtime.InteropServices;
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.IO;
 
-/// <summary>Converts tensors to and from their raw little-endian element bytes (row-major).</summary>
+/// <summary>Converts tensors to and from their raw little-endian element bytes (row-major), as safetensors stores them.</summary>
 internal static class TensorBytes
 {
-    /// <summary>Writes the element bytes of <paramref name="tensor"/> (moved to the CPU, made contiguous) to <paramref name="stream"/>.</summary>
+    /// <summary>
+    /// Writes the element bytes of <paramref name="tensor"/> to <paramref name="stream"/>, row-major: a CPU, contiguous copy is
+    /// made when the tensor lives elsewhere or has other strides (a channels-last weight, a transposed view).
+    /// </summary>
     public static void Write(Stream stream, Tensor tensor)
     {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(tensor);
         RequireLittleEndian();
-        switch (tensor.DType)
+        _ = SafetensorsDTypes.Code(tensor.dtype);
+        if (tensor.numel() == 0)
         {
-            case DType.Float64: Write<double>(stream, tensor); break;
-            case DType.Float32: Write<float>(stream, tensor); break;
-            case DType.Float16: Write<Half>(stream, tensor); break;
-            case DType.Int64: Write<long>(stream, tensor); break;
-            case DType.Int32: Write<int>(stream, tensor); break;
-            case DType.Int16: Write<short>(stream, tensor); break;
-            case DType.Int8: Write<sbyte>(stream, tensor); break;
-            case DType.UInt8: Write<byte>(stream, tensor); break;
-            case DType.Bool: Write<bool>(stream, tensor); break;
-            case DType.BFloat16: stream.Write(BFloat16Bytes(tensor)); break;
-            default: throw new NotSupportedException($"cannot serialise a {tensor.DType.TorchName()} tensor");
+            return;
         }
+        using var scope = NewDisposeScope();
+        var plain = tensor.detach();
+        if (plain.device_type != DeviceType.CPU)
+        {
+            plain = plain.cpu();
+        }
+        if (!plain.is_contiguous())
+        {
+            plain = plain.contiguous();
+        }
+        ReadOnlySpan<byte> bytes = plain.bytes;
+        // Spans stop at 2 GiB; larger tensors would have failed in bytes above.
+        stream.Write(bytes);
     }
 
-    /// <summary>A tensor of <paramref name="dtype"/> and <paramref name="shape"/> holding <paramref name="bytes"/>.</summary>
-    public static Tensor FromBytes(ReadOnlySpan<byte> bytes, DType dtype, ReadOnlySpan<long> shape)
+    /// <summary>A new CPU tensor of <paramref name="dtype"/> and <paramref name="shape"/> holding a copy of <paramref name="bytes"/>.</summary>
+    public static Tensor FromBytes(ReadOnlySpan<byte> bytes, ScalarType dtype, long[] shape)
     {
         RequireLittleEndian();
-        switch (dtype)
+        var result = Allocate(dtype, shape, bytes.Length);
+        try
         {
-            case DType.Float64: return Torch.FromSpan(MemoryMarshal.Cast<byte, double>(bytes), shape);
-            case DType.Float32: return Torch.FromSpan(MemoryMarshal.Cast<byte, float>(bytes), shape);
-            case DType.Float16: return Torch.FromSpan(MemoryMarshal.Cast<byte, Half>(bytes), shape);
-            case DType.Int64: return Torch.FromSpan(MemoryMarshal.Cast<byte, long>(bytes), shape);
-            case DType.Int32: return Torch.FromSpan(MemoryMarshal.Cast<byte, int>(bytes), shape);
-            case DType.Int16: return Torch.FromSpan(MemoryMarshal.Cast<byte, short>(bytes), shape);
-            case DType.Int8: return Torch.FromSpan(MemoryMarshal.Cast<byte, sbyte>(bytes), shape);
-            case DType.UInt8: return Torch.FromSpan(bytes, shape);
-            case DType.Bool:
-                {
-                    // Any non-zero byte is true; a .NET bool must hold exactly 0 or 1.
-                    var flags = new bool[bytes.Length];
-                    for (int i = 0; i < bytes.Length; i++)
-                    {
-                        flags[i] = bytes[i] != 0;
-                    }
-                    return Torch.FromSpan<bool>(flags, shape);
-                }
-            case DType.BFloat16:
-                {
-                    // bfloat16 is the high half of a float32, so widening and narrowing back is exact.
-                    var bits = MemoryMarshal.Cast<byte, ushort>(bytes);
-                    var floats = new float[bits.Length];
-                    var floatBits = MemoryMarshal.Cast<float, uint>(floats.AsSpan());
-                    for (int i = 0; i < bits.Length; i++)
-                    {
-                        floatBits[i] = (uint)bits[i] << 16;
-                    }
-                    using var wide = Torch.FromSpan<float>(floats, shape);
-                    return wide.To(DType.BFloat16);
-                }
-            default:
-                throw new NotSupportedException($"cannot read {dtype.TorchName()} tensors");
+            if (bytes.Length > 0)
+            {
+                Fill(result, bytes);
+            }
+            return result;
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
         }
     }
 
-    private static byte[] BFloat16Bytes(Tensor tensor)
+    /// <summary>A new CPU tensor of <paramref name="dtype"/> and <paramref name="shape"/> filled from <paramref name="stream"/>.</summary>
+    public static Tensor Read(Stream stream, ScalarType dtype, long[] shape, long byteCount)
     {
-        using var wide = tensor.To(DType.Float32);
-        var floats = wide.ToArray<float>();
-        var bits = MemoryMarshal.Cast<float, uint>(floats.AsSpan());
-        var result = new byte[floats.Length * 2];
-        var halves = MemoryMarshal.Cast<byte, ushort>(result.AsSpan());
-        for (int i = 0; i < bits.Length; i++)
+        RequireLittleEndian();
+        var result = Allocate(dtype, shape, byteCount);
+        try
         {
-            halves[i] = (ushort)(bits[i] >> 16);
+            if (byteCount > 0)
+            {
+                if (dtype == ScalarType.Bool)
+                {
+                    var buffer = new byte[byteCount];
+                    stream.ReadExactly(buffer);
+                    Fill(result, buffer);
+                }
+                else
+                {
+                    stream.ReadExactly(result.bytes);
+                }
+            }
+            return result;
         }
-        return result;
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
     }
 
-    private static void Write<T>(Stream stream, Tensor tensor) where T : unmanaged =>
-        stream.Write(MemoryMarshal.AsBytes(tensor.ToArray<T>().AsSpan()));
+    private static Tensor Allocate(ScalarType dtype, long[] shape, long byteCount)
+    {
+        long need = SafetensorsDTypes.ElementSize(dtype);
+        foreach (long s in shape)
+        {
+            need = checked(need * s);
+        }
+        if (need != byteCount)
+        {
+            throw new ArgumentException($"{dtype} tensor of shape [{string.Join(", ", shape)}] needs {need} bytes, got {byteCount}");
+        }
+        if (byteCount > int.MaxValue)
+        {
+            throw new NotSupportedException($"tensors of more than 2 GiB are not supported ({byteCount} bytes)");
+        }
+        return empty(shape, dtype, CPU);
+    }
+
+    private static void Fill(Tensor result, ReadOnlySpan<byte> bytes)
+    {
+        if (result.dtype != ScalarType.Bool)
+        {
+            bytes.CopyTo(result.bytes);
+            return;
+        }
+        // Any non-zero byte is true; libtorch's bool must hold exactly 0 or 1.
+        var target = result.bytes;
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            target[i] = bytes[i] != 0 ? (byte)1 : (byte)0;
+        }
+    }
 
     private static void RequireLittleEndian()
     {

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Diffusion.Engine;
 using Diffusion.IO;
 using Diffusion.Models;
-using Diffusion.Nn;
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Metrics;
 
@@ -32,14 +33,14 @@ public sealed class FeatureNetwork : IDisposable
     /// <summary>The architecture name of <see cref="MnistClassifier"/> in model cards.</summary>
     public const string MnistClassifierArchitecture = "mnist-classifier";
 
-    private static readonly Dictionary<string, Func<JsonObject?, Module>> Factories = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, Func<JsonObject?, nn.Module>> Factories = new(StringComparer.Ordinal)
     {
         [MnistClassifierArchitecture] = config => new MnistClassifier(ReadMnistConfig(config)),
     };
 
     private static readonly object FactoriesLock = new();
 
-    private readonly Module _module;
+    private readonly nn.Module _module;
     private readonly IFeatureExtractor _extractor;
 
     /// <summary>Wraps <paramref name="network"/> (which must implement <see cref="IFeatureExtractor"/>); the feature network owns it from now on.</summary>
@@ -47,16 +48,16 @@ public sealed class FeatureNetwork : IDisposable
     /// <param name="inputRange">The range its input must have.</param>
     /// <param name="name">A name for messages and model cards.</param>
     /// <param name="card">The model card it came with, if any.</param>
-    public FeatureNetwork(Module network, ImageRange inputRange, string name, JsonObject? card = null)
+    public FeatureNetwork(nn.Module network, ImageRange inputRange, string name, JsonObject? card = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         _extractor = network as IFeatureExtractor
-            ?? throw new ArgumentException($"{network.TypeName} does not implement IFeatureExtractor", nameof(network));
+            ?? throw new ArgumentException($"{network.GetType().Name} does not implement IFeatureExtractor", nameof(network));
         _module = network;
         InputRange = inputRange;
         Name = name;
         Card = card ?? new JsonObject();
-        _module.Eval();
+        _module.eval();
     }
 
     /// <summary>The range the network's input must have.</summary>
@@ -71,14 +72,17 @@ public sealed class FeatureNetwork : IDisposable
     /// <summary>The feature width D.</summary>
     public long FeatureDimension => _extractor.FeatureDimension;
 
+    /// <summary>The device of the network's parameters (the images are moved there).</summary>
+    public Device Device => _module.parameters().FirstOrDefault()?.device ?? CPU;
+
     /// <summary>The wrapped module (in eval mode).</summary>
-    public Module Module => _module;
+    public nn.Module Module => _module;
 
     /// <summary>
     /// Makes <paramref name="architecture"/> loadable by <see cref="Load"/>: <paramref name="factory"/> builds the module (which must
     /// implement <see cref="IFeatureExtractor"/>) from the card's <c>config</c> object; the weights are then loaded into it.
     /// </summary>
-    public static void Register(string architecture, Func<JsonObject?, Module> factory)
+    public static void Register(string architecture, Func<JsonObject?, nn.Module> factory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(architecture);
         ArgumentNullException.ThrowIfNull(factory);
@@ -94,6 +98,7 @@ public sealed class FeatureNetwork : IDisposable
     /// </summary>
     /// <exception cref="FileNotFoundException">A file is missing; the message says how to make the project's network.</exception>
     /// <exception cref="InvalidDataException">The card is not valid or names an unknown architecture.</exception>
+    /// <exception cref="StateDictMismatchException">The weights do not fit the card's architecture; the message names the file and every key that does not fit.</exception>
     public static FeatureNetwork Load(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -122,7 +127,7 @@ public sealed class FeatureNetwork : IDisposable
         }
         string architecture = card["architecture"]?.GetValue<string>()
             ?? throw new InvalidDataException($"the model card '{cardPath}' has no \"architecture\"");
-        Func<JsonObject?, Module>? factory;
+        Func<JsonObject?, nn.Module>? factory;
         lock (FactoriesLock)
         {
             Factories.TryGetValue(architecture, out factory);
@@ -137,17 +142,9 @@ public sealed class FeatureNetwork : IDisposable
         var module = factory(card["config"] as JsonObject);
         try
         {
-            var state = Safetensors.Load(weights);
-            try
+            using (var scope = NewDisposeScope())
             {
-                module.LoadStateDict(state);
-            }
-            finally
-            {
-                foreach (var t in state.Values)
-                {
-                    t.Dispose();
-                }
+                StateDicts.Load(module, Safetensors.Load(weights), weights);
             }
             return new FeatureNetwork(module, range, Path.GetFileName(stem), card);
         }
@@ -166,25 +163,25 @@ public sealed class FeatureNetwork : IDisposable
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        if (images.Dim != 4)
+        if (images.dim() != 4)
         {
-            throw new ArgumentException($"images must have shape [N, C, H, W], got {Tensor.FormatShape(images.Shape)}", nameof(images));
+            throw new ArgumentException($"images must have shape [N, C, H, W], got {Shapes.Format(images)}", nameof(images));
         }
-        using var scope = new TensorScope();
-        using var noGrad = Torch.NoGrad();
-        var x = images.To(DType.Float32);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = images.to(ScalarType.Float32, Device);
         if (range != InputRange)
         {
             x = range == ImageRange.ZeroToOne ? x * 2.0 - 1.0 : (x + 1.0) * 0.5;
         }
-        long n = x.Size(0);
+        long n = x.shape[0];
         var parts = new List<Tensor>();
         for (long start = 0; start < n; start += batchSize)
         {
-            parts.Add(_extractor.Features(x.Narrow(0, start, Math.Min(batchSize, n - start))));
+            parts.Add(_extractor.Features(x.narrow(0, start, Math.Min(batchSize, n - start))));
         }
-        var features = parts.Count == 1 ? parts[0] : Torch.Cat(parts, 0);
-        return scope.Keep(features);
+        var features = parts.Count == 1 ? parts[0] : cat(parts, 0);
+        return features.MoveToOuterDisposeScope();
     }
 
     /// <summary>The card's text for a range: <c>"[-1, 1]"</c> or <c>"[0, 1]"</c>.</summary>

@@ -1,4 +1,6 @@
-using Diffusion.Tensors;
+using Diffusion.Engine;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Metrics;
 
@@ -18,6 +20,10 @@ public static class Fid
     {
         ArgumentNullException.ThrowIfNull(featuresReal);
         ArgumentNullException.ThrowIfNull(featuresGenerated);
+        if (featuresReal.dim() != 2 || featuresGenerated.dim() != 2 || featuresReal.shape[1] != featuresGenerated.shape[1])
+        {
+            throw new ArgumentException($"FID needs two feature sets [N, D] of the same width D, got {Shapes.Format(featuresReal)} and {Shapes.Format(featuresGenerated)}");
+        }
         using var real = GaussianStatistics.FromFeatures(featuresReal);
         using var generated = GaussianStatistics.FromFeatures(featuresGenerated);
         return FromStatistics(real, generated);
@@ -46,19 +52,19 @@ public static class Fid
     public static double Floor(Tensor realFeatures, int n, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(realFeatures);
-        if (realFeatures.Dim != 2)
+        if (realFeatures.dim() != 2)
         {
-            throw new ArgumentException($"features must have shape [N, D], got {Tensor.FormatShape(realFeatures.Shape)}", nameof(realFeatures));
+            throw new ArgumentException($"features must have shape [N, D], got {Shapes.Format(realFeatures)}", nameof(realFeatures));
         }
-        if (n < 2 || 2L * n > realFeatures.Size(0))
+        if (n < 2 || 2L * n > realFeatures.shape[0])
         {
-            throw new ArgumentOutOfRangeException(nameof(n), n, $"the floor needs two disjoint sets of n ≥ 2 rows from {realFeatures.Size(0)}, so n ≤ {realFeatures.Size(0) / 2}");
+            throw new ArgumentOutOfRangeException(nameof(n), n, $"the floor needs two disjoint sets of n ≥ 2 rows from {realFeatures.shape[0]}, so n ≤ {realFeatures.shape[0] / 2}");
         }
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
         using var generator = new Generator(seed);
-        var order = Torch.Randperm(realFeatures.Size(0), generator: generator);
-        var first = realFeatures.IndexSelect(0, order.Narrow(0, 0, n));
-        var second = realFeatures.IndexSelect(0, order.Narrow(0, n, n));
+        var order = randperm(realFeatures.shape[0], generator: generator).to(realFeatures.device);
+        var first = realFeatures.index_select(0, order.narrow(0, 0, n));
+        var second = realFeatures.index_select(0, order.narrow(0, n, n));
         return Compute(first, second);
     }
 

@@ -1,4 +1,6 @@
-using Diffusion.Tensors;
+using Diffusion.Engine;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Metrics;
 
@@ -10,7 +12,7 @@ namespace Diffusion.Metrics;
 /// The symmetric form gives the same trace: Σ₁Σ₂ = Σ₁^{1/2} · (Σ₁^{1/2}Σ₂) and M = Σ₁^{1/2}Σ₂Σ₁^{1/2} = (Σ₁^{1/2}Σ₂) · Σ₁^{1/2};
 /// the products AB and BA have the same eigenvalues, so Σ₁Σ₂ has the eigenvalues λᵢ ≥ 0 of the positive semi-definite M,
 /// and the principal square root of either matrix has eigenvalues √λᵢ; its trace is Σᵢ √λᵢ for both.
-/// M is symmetric, so one symmetric eigendecomposition (<see cref="Linalg.Eigh"/>) suffices, with real output and no
+/// M is symmetric, so symmetric eigendecompositions (<c>torch.linalg.eigh</c>, <c>eigvalsh</c>) suffice, with real output and no
 /// complex round-off to discard. Eigenvalues that rounding makes slightly negative are clamped to 0 before the square root.
 /// </para>
 /// </remarks>
@@ -30,19 +32,19 @@ public static class FrechetDistance
         ArgumentNullException.ThrowIfNull(covariance2);
         CheckShapes(mean1, covariance1, nameof(covariance1));
         CheckShapes(mean2, covariance2, nameof(covariance2));
-        if (mean1.Size(0) != mean2.Size(0))
+        if (mean1.shape[0] != mean2.shape[0])
         {
-            throw new ArgumentException($"the two Gaussians have different dimensions: {mean1.Size(0)} and {mean2.Size(0)}", nameof(mean2));
+            throw new ArgumentException($"the two Gaussians have different dimensions: means {Shapes.Format(mean1)} and {Shapes.Format(mean2)}", nameof(mean2));
         }
-        using var scope = new TensorScope();
-        using var noGrad = Torch.NoGrad();
-        var m1 = mean1.To(DType.Float64);
-        var m2 = mean2.To(DType.Float64);
-        var s1 = Symmetrize(covariance1.To(DType.Float64));
-        var s2 = Symmetrize(covariance2.To(DType.Float64));
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var m1 = mean1.to(ScalarType.Float64);
+        var m2 = mean2.to(ScalarType.Float64);
+        var s1 = Symmetrize(covariance1.to(ScalarType.Float64));
+        var s2 = Symmetrize(covariance2.to(ScalarType.Float64));
         var diff = m1 - m2;
-        double meanTerm = diff.Dot(diff).ToDouble();
-        double traceTerm = s1.Trace().ToDouble() + s2.Trace().ToDouble() - 2 * TraceSqrtProduct(s1, s2);
+        double meanTerm = diff.dot(diff).item<double>();
+        double traceTerm = s1.trace().item<double>() + s2.trace().item<double>() - 2 * TraceSqrtProduct(s1, s2);
         double d2 = meanTerm + traceTerm;
         return d2 > 0 ? d2 : 0;
     }
@@ -58,28 +60,40 @@ public static class FrechetDistance
     /// <summary>Tr((Σ₁Σ₂)^{1/2}) = Σᵢ √max(λᵢ, 0), λ the eigenvalues of Σ₁^{1/2} Σ₂ Σ₁^{1/2} (float64, symmetric inputs).</summary>
     public static double TraceSqrtProduct(Tensor covariance1, Tensor covariance2)
     {
-        using var scope = new TensorScope();
-        using var noGrad = Torch.NoGrad();
-        var s1 = Symmetrize(covariance1.To(DType.Float64));
-        var s2 = Symmetrize(covariance2.To(DType.Float64));
-        var root = Linalg.SqrtmSymmetric(s1);
-        var middle = Symmetrize(root.MatMul(s2).MatMul(root));
-        var eigenvalues = Linalg.EigvalsH(middle);
-        return eigenvalues.ClampMin(0).Sqrt().Sum().ToDouble();
+        ArgumentNullException.ThrowIfNull(covariance1);
+        ArgumentNullException.ThrowIfNull(covariance2);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var s1 = Symmetrize(covariance1.to(ScalarType.Float64));
+        var s2 = Symmetrize(covariance2.to(ScalarType.Float64));
+        var root = SqrtmSymmetric(s1);
+        var middle = Symmetrize(root.matmul(s2).matmul(root));
+        var eigenvalues = linalg.eigvalsh(middle);
+        return eigenvalues.clamp_min(0).sqrt().sum().item<double>();
     }
 
-    private static Tensor Symmetrize(Tensor m) => (m + m.Transpose(0, 1)) * 0.5;
+    /// <summary>The symmetric square root Q diag(√max(λ, 0)) Qᵀ of a symmetric positive semi-definite matrix (eigh: A = Q diag(λ) Qᵀ).</summary>
+    public static Tensor SqrtmSymmetric(Tensor a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        using var scope = NewDisposeScope();
+        var (values, vectors) = linalg.eigh(a);
+        var scaled = vectors * values.clamp_min(0).sqrt().unsqueeze(-2);
+        return scaled.matmul(vectors.transpose(-2, -1)).MoveToOuterDisposeScope();
+    }
+
+    private static Tensor Symmetrize(Tensor m) => (m + m.transpose(0, 1)) * 0.5;
 
     private static void CheckShapes(Tensor mean, Tensor covariance, string name)
     {
-        if (mean.Dim != 1)
+        if (mean.dim() != 1)
         {
-            throw new ArgumentException($"a mean must have shape [D], got {Tensor.FormatShape(mean.Shape)}", name);
+            throw new ArgumentException($"a mean must have shape [D], got {Shapes.Format(mean)}", name);
         }
-        long d = mean.Size(0);
-        if (covariance.Dim != 2 || covariance.Size(0) != d || covariance.Size(1) != d)
+        long d = mean.shape[0];
+        if (covariance.dim() != 2 || covariance.shape[0] != d || covariance.shape[1] != d)
         {
-            throw new ArgumentException($"the covariance must have shape [{d}, {d}] to match its mean, got {Tensor.FormatShape(covariance.Shape)}", name);
+            throw new ArgumentException($"the covariance must have shape [{d}, {d}] to match its mean {Shapes.Format(mean)}, got {Shapes.Format(covariance)}", name);
         }
     }
 }

@@ -1,4 +1,6 @@
-using Diffusion.Tensors;
+using Diffusion.Engine;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Metrics;
 
@@ -20,22 +22,21 @@ public sealed class GaussianStatistics : IDisposable
     {
         ArgumentNullException.ThrowIfNull(mean);
         ArgumentNullException.ThrowIfNull(covariance);
-        if (mean.Dim != 1)
+        if (mean.dim() != 1)
         {
-            throw new ArgumentException($"the mean must have shape [D], got {Tensor.FormatShape(mean.Shape)}", nameof(mean));
+            throw new ArgumentException($"the mean must have shape [D], got {Shapes.Format(mean)}", nameof(mean));
         }
-        long d = mean.Size(0);
-        if (covariance.Dim != 2 || covariance.Size(0) != d || covariance.Size(1) != d)
+        long d = mean.shape[0];
+        if (covariance.dim() != 2 || covariance.shape[0] != d || covariance.shape[1] != d)
         {
-            throw new ArgumentException($"the covariance must have shape [{d}, {d}] to match the mean, got {Tensor.FormatShape(covariance.Shape)}", nameof(covariance));
+            throw new ArgumentException($"the covariance must have shape [{d}, {d}] to match the mean {Shapes.Format(mean)}, got {Shapes.Format(covariance)}", nameof(covariance));
         }
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        // Owned by this object, not by any scope the caller has open.
-        using (TensorScope.Outside())
-        using (Torch.NoGrad())
+        using (no_grad())
         {
-            Mean = ContiguousFloat64(mean);
-            Covariance = ContiguousFloat64(covariance);
+            // Owned by this object, not by any scope the caller has open.
+            Mean = OwnedFloat64(mean);
+            Covariance = OwnedFloat64(covariance);
         }
         Count = count;
     }
@@ -47,7 +48,7 @@ public sealed class GaussianStatistics : IDisposable
     public Tensor Covariance { get; }
 
     /// <summary>The feature dimension D.</summary>
-    public long Dimension => Mean.Size(0);
+    public long Dimension => Mean.shape[0];
 
     /// <summary>The number of feature vectors behind the statistics (0 when built from given moments).</summary>
     public long Count { get; }
@@ -56,30 +57,30 @@ public sealed class GaussianStatistics : IDisposable
     public static GaussianStatistics FromFeatures(Tensor features)
     {
         ArgumentNullException.ThrowIfNull(features);
-        if (features.Dim != 2)
+        if (features.dim() != 2)
         {
-            throw new ArgumentException($"features must have shape [N, D], got {Tensor.FormatShape(features.Shape)}", nameof(features));
+            throw new ArgumentException($"features must have shape [N, D], got {Shapes.Format(features)}", nameof(features));
         }
-        long n = features.Size(0);
+        long n = features.shape[0];
         if (n < 2)
         {
-            throw new ArgumentException($"the covariance needs at least 2 feature vectors, got {n}", nameof(features));
+            throw new ArgumentException($"the covariance needs at least 2 feature vectors, got {Shapes.Format(features)}", nameof(features));
         }
-        using var scope = new TensorScope();
-        using var noGrad = Torch.NoGrad();
-        var f = features.To(DType.Float64);
-        var mean = f.Mean(0);
-        var centred = f - mean.Unsqueeze(0);
-        var covariance = centred.Transpose(0, 1).MatMul(centred) / (n - 1);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var f = features.to(ScalarType.Float64);
+        var mean = f.mean([0]);
+        var centred = f - mean.unsqueeze(0);
+        var covariance = centred.transpose(0, 1).matmul(centred) / (n - 1);
         // Exact symmetry (the product is symmetric up to rounding); the square roots assume it.
-        var symmetric = (covariance + covariance.Transpose(0, 1)) * 0.5;
+        var symmetric = (covariance + covariance.transpose(0, 1)) * 0.5;
         return new GaussianStatistics(mean, symmetric, n);
     }
 
-    private static Tensor ContiguousFloat64(Tensor t)
+    private static Tensor OwnedFloat64(Tensor t)
     {
-        using var converted = t.To(DType.Float64);
-        return converted.Contiguous();
+        using var converted = t.to(ScalarType.Float64, copy: true);
+        return converted.contiguous().DetachFromDisposeScope();
     }
 
     /// <summary>Frees the two tensors.</summary>

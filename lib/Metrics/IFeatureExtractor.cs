@@ -1,4 +1,4 @@
-using Diffusion.Tensors;
+using static TorchSharp.torch;
 
 namespace Diffusion.Metrics;
 

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Diffusion.Data;
+using Diffusion.Engine;
 using Diffusion.Models;
-using Diffusion.Optim;
-using Diffusion.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Metrics;
 
@@ -39,7 +40,7 @@ public readonly record struct MnistClassifierProgress(int Step, int Steps, doubl
 /// <param name="WallSeconds">Training time, evaluation excluded.</param>
 public sealed record MnistClassifierTrainingResult(MnistClassifier Model, double TestAccuracy, double FinalLoss, double WallSeconds);
 
-/// <summary>Trains the FID feature network, an <see cref="MnistClassifier"/>, with AdamW and random shifts.</summary>
+/// <summary>Trains the FID feature network, an <see cref="MnistClassifier"/>, with AdamW (<c>torch.optim.AdamW</c>) and random shifts.</summary>
 public static class MnistClassifierTraining
 {
     /// <summary>
@@ -72,11 +73,12 @@ public static class MnistClassifierTraining
         return Accuracy(model, images, labels, batchSize);
     }
 
+    /// <summary>2x − 1: [0, 1] pixels to the network's [−1, 1] (a new tensor outside any dispose scope).</summary>
     private static Tensor ToSigned(Tensor images01)
     {
-        using var noGrad = Torch.NoGrad();
-        using var scaled = images01 * 2.0;
-        return scaled - 1.0;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return (images01 * 2.0 - 1.0).DetachFromDisposeScope();
     }
 
     /// <summary>
@@ -90,30 +92,40 @@ public static class MnistClassifierTraining
     /// <param name="options">Steps, seed and optimiser settings.</param>
     /// <param name="progress">Called after every step, if given.</param>
     /// <param name="cancellationToken">Stops training cooperatively between steps (the exception leaves no live tensors behind).</param>
+    /// <remarks>
+    /// <see cref="MnistClassifierTrainingOptions.Seed"/> seeds the global generator (the initialisation and dropout), a
+    /// generator for the batch order (seed + 1) and the shifts. The learning rate follows <see cref="LearningRateAt"/>
+    /// through a <c>LambdaLR</c> scheduler.
+    /// </remarks>
     public static MnistClassifierTrainingResult Train(Tensor trainImages, Tensor trainLabels, Tensor testImages, Tensor testLabels,
         MnistClassifierTrainingOptions? options = null, Action<MnistClassifierProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trainImages);
         ArgumentNullException.ThrowIfNull(trainLabels);
+        ArgumentNullException.ThrowIfNull(testImages);
+        ArgumentNullException.ThrowIfNull(testLabels);
         options ??= new MnistClassifierTrainingOptions();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Steps);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxShift);
-        long n = trainImages.Size(0);
-        if (trainLabels.Dim != 1 || trainLabels.Size(0) != n)
+        CheckImages(trainImages, nameof(trainImages));
+        long n = trainImages.shape[0];
+        if (trainLabels.dim() != 1 || trainLabels.shape[0] != n)
         {
-            throw new ArgumentException($"labels must have shape [{n}] to match the images, got {Tensor.FormatShape(trainLabels.Shape)}", nameof(trainLabels));
+            throw new ArgumentException($"labels must have shape [{n}] to match the images {Shapes.Format(trainImages)}, got {Shapes.Format(trainLabels)}", nameof(trainLabels));
         }
         int batch = (int)Math.Min(options.BatchSize, n);
 
-        Torch.ManualSeed(options.Seed);
+        manual_seed((long)options.Seed);
         var model = new MnistClassifier(options.Config);
         try
         {
             using var generator = new Generator(options.Seed + 1);
             var shiftRandom = new Random(unchecked((int)options.Seed) ^ 0x5EED);
-            using var optimizer = new AdamW(model, lr: options.LearningRate, weightDecay: options.WeightDecay);
-            model.Train();
+            using var optimizer = optim.AdamW(model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
+            // LambdaLR multiplies the base rate by λ(e) after e scheduler steps: step k (1-based) runs with e = k − 1.
+            var scheduler = optim.lr_scheduler.LambdaLR(optimizer, e => LearningRateAt(e + 1, options) / options.LearningRate);
+            model.train();
             var clock = Stopwatch.StartNew();
             var recent = new Queue<double>();
             Tensor? order = null;
@@ -126,26 +138,23 @@ public static class MnistClassifierTraining
                     if (cursor + batch > n)
                     {
                         order?.Dispose();
-                        using (TensorScope.Outside())
-                        {
-                            order = Torch.Randperm(n, generator: generator);
-                        }
+                        order = randperm(n, generator: generator).DetachFromDisposeScope();
                         cursor = 0;
                     }
-                    double lr = LearningRateAt(step, options);
-                    optimizer.LearningRate = lr;
+                    double lr = optimizer.ParamGroups.First().LearningRate;
                     double lossValue;
-                    using (var scope = new TensorScope())
+                    using (var scope = NewDisposeScope())
                     {
-                        var index = order!.Narrow(0, cursor, batch);
+                        var index = order!.narrow(0, cursor, batch);
                         cursor += batch;
-                        var x = Shift(trainImages.IndexSelect(0, index), options.MaxShift, shiftRandom);
-                        var y = trainLabels.IndexSelect(0, index);
-                        var loss = Functional.CrossEntropy(model.Forward(x), y);
-                        optimizer.ZeroGrad();
-                        loss.Backward();
-                        optimizer.Step();
-                        lossValue = loss.ToDouble();
+                        var x = Shift(trainImages.index_select(0, index), options.MaxShift, shiftRandom);
+                        var y = trainLabels.index_select(0, index);
+                        var loss = nn.functional.cross_entropy(model.call(x), y);
+                        optimizer.zero_grad();
+                        loss.backward();
+                        optimizer.step();
+                        scheduler.step();
+                        lossValue = loss.item<float>();
                     }
                     recent.Enqueue(lossValue);
                     if (recent.Count > 100)
@@ -160,7 +169,7 @@ public static class MnistClassifierTraining
                 order?.Dispose();
             }
             double seconds = clock.Elapsed.TotalSeconds;
-            model.Eval();
+            model.eval();
             double accuracy = Accuracy(model, testImages, testLabels);
             return new MnistClassifierTrainingResult(model, accuracy, recent.Average(), seconds);
         }
@@ -177,29 +186,31 @@ public static class MnistClassifierTraining
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);
-        long n = images.Size(0);
-        if (n == 0 || labels.Dim != 1 || labels.Size(0) != n)
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        CheckImages(images, nameof(images));
+        long n = images.shape[0];
+        if (n == 0 || labels.dim() != 1 || labels.shape[0] != n)
         {
-            throw new ArgumentException($"need a non-empty set with labels [{n}], got {Tensor.FormatShape(labels.Shape)}", nameof(labels));
+            throw new ArgumentException($"need a non-empty set of images with labels [{n}], got images {Shapes.Format(images)} and labels {Shapes.Format(labels)}", nameof(labels));
         }
-        bool wasTraining = model.IsTraining;
-        model.Eval();
+        bool wasTraining = model.training;
+        model.eval();
         try
         {
-            using var scope = new TensorScope();
-            using var noGrad = Torch.NoGrad();
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
             long correct = 0;
             for (long start = 0; start < n; start += batchSize)
             {
                 long len = Math.Min(batchSize, n - start);
-                var predicted = model.Forward(images.Narrow(0, start, len)).Argmax(1);
-                correct += predicted.Eq(labels.Narrow(0, start, len)).Sum().ToInt64();
+                var predicted = model.call(images.narrow(0, start, len)).argmax(1);
+                correct += predicted.eq(labels.narrow(0, start, len)).sum().item<long>();
             }
             return (double)correct / n;
         }
         finally
         {
-            model.Train(wasTraining);
+            model.train(wasTraining);
         }
     }
 
@@ -215,6 +226,14 @@ public static class MnistClassifierTraining
         return options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1, progress)));
     }
 
+    private static void CheckImages(Tensor images, string name)
+    {
+        if (images.dim() != 4 || images.shape[1] != 1 || images.shape[2] != MnistClassifier.ImageSize || images.shape[3] != MnistClassifier.ImageSize)
+        {
+            throw new ArgumentException($"expected images [N, 1, {MnistClassifier.ImageSize}, {MnistClassifier.ImageSize}] in [-1, 1], got {Shapes.Format(images)}", name);
+        }
+    }
+
     // Shifts each image by (dy, dx) ∈ [−s, s]² whole pixels, filling with the background −1.
     private static Tensor Shift(Tensor images, int maxShift, Random random)
     {
@@ -222,17 +241,17 @@ public static class MnistClassifierTraining
         {
             return images;
         }
-        long b = images.Size(0);
-        long h = images.Size(2);
-        long w = images.Size(3);
-        var padded = images.Pad([maxShift, maxShift, maxShift, maxShift], PadMode.Constant, -1.0);
+        long b = images.shape[0];
+        long h = images.shape[2];
+        long w = images.shape[3];
+        var padded = nn.functional.pad(images, [maxShift, maxShift, maxShift, maxShift], PaddingModes.Constant, -1.0);
         var crops = new Tensor[b];
         for (long i = 0; i < b; i++)
         {
             int dy = random.Next(2 * maxShift + 1);
             int dx = random.Next(2 * maxShift + 1);
-            crops[i] = padded.Narrow(0, i, 1).Narrow(2, dy, h).Narrow(3, dx, w);
+            crops[i] = padded.narrow(0, i, 1).narrow(2, dy, h).narrow(3, dx, w);
         }
-        return Torch.Cat(crops, 0);
+        return cat(crops, 0);
     }
 }

@@ -1,6 +1,8 @@
+using Diffusion.Engine;
 using Diffusion.Metrics;
-using Diffusion.Nn;
-using Diffusion.Tensors;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Diffusion.Models;
 
@@ -26,10 +28,11 @@ public sealed record MnistClassifierConfig(
 /// </summary>
 /// <remarks>
 /// Three blocks conv3×3 (padding 1) → GroupNorm → ReLU → max-pool 2×2 (28 → 14 → 7 → 3), flatten (C₃·3·3),
-/// <c>fc</c> to D features with ReLU (<see cref="Features"/>), dropout, <c>head</c> to the class logits (<see cref="Forward"/>).
+/// <c>fc</c> to D features with ReLU (<see cref="Features"/>), dropout, <c>head</c> to the class logits (<see cref="forward"/>).
 /// State-dict keys: <c>conv1.weight</c>, <c>norm1.weight</c>, ..., <c>fc.weight</c>, <c>head.weight</c>.
+/// The convolutions run through <see cref="Convolutions.Apply"/>.
 /// </remarks>
-public sealed class MnistClassifier : Module<Tensor, Tensor>, IFeatureExtractor
+public sealed class MnistClassifier : nn.Module<Tensor, Tensor>, IFeatureExtractor
 {
     /// <summary>The image side the network expects.</summary>
     public const int ImageSize = 28;
@@ -40,8 +43,8 @@ public sealed class MnistClassifier : Module<Tensor, Tensor>, IFeatureExtractor
     private readonly Dropout _dropout;
     private readonly Linear _head;
 
-    /// <summary>Builds the network (PyTorch's default initialisation; seed with <see cref="Torch.ManualSeed"/>).</summary>
-    public MnistClassifier(MnistClassifierConfig? config = null)
+    /// <summary>Builds the network (PyTorch's default initialisation from the global generator; seed with <c>torch.manual_seed</c>).</summary>
+    public MnistClassifier(MnistClassifierConfig? config = null) : base(nameof(MnistClassifier))
     {
         Config = config ?? new MnistClassifierConfig();
         int[] channels = [1, Config.Channels1, Config.Channels2, Config.Channels3];
@@ -50,16 +53,27 @@ public sealed class MnistClassifier : Module<Tensor, Tensor>, IFeatureExtractor
         for (int i = 0; i < 3; i++)
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels[i + 1]);
-            if (channels[i + 1] % Config.Groups != 0)
+            if (Config.Groups <= 0 || channels[i + 1] % Config.Groups != 0)
             {
                 throw new ArgumentException($"GroupNorm groups ({Config.Groups}) must divide every channel count, not {channels[i + 1]}", nameof(config));
             }
-            _convs[i] = RegisterModule($"conv{i + 1}", new Conv2d(channels[i], channels[i + 1], 3, padding: 1));
-            _norms[i] = RegisterModule($"norm{i + 1}", new GroupNorm(Config.Groups, channels[i + 1]));
         }
-        _fc = RegisterModule("fc", new Linear(Config.Channels3 * 3L * 3L, Config.FeatureDim));
-        _dropout = RegisterModule("dropout", new Dropout(Config.Dropout));
-        _head = RegisterModule("head", new Linear(Config.FeatureDim, Config.Classes));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Config.FeatureDim);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Config.Classes);
+        for (int i = 0; i < 3; i++)
+        {
+            _convs[i] = nn.Conv2d(channels[i], channels[i + 1], 3, padding: 1);
+            _norms[i] = Layers.GroupNorm(Config.Groups, channels[i + 1]);
+            register_module($"conv{i + 1}", _convs[i]);
+            register_module($"norm{i + 1}", _norms[i]);
+        }
+        _fc = nn.Linear(Config.Channels3 * 3L * 3L, Config.FeatureDim);
+        _dropout = nn.Dropout(Config.Dropout);
+        _head = nn.Linear(Config.FeatureDim, Config.Classes);
+        register_module("fc", _fc);
+        register_module("dropout", _dropout);
+        register_module("head", _head);
+        TensorAccounting.Settle(this);
     }
 
     /// <summary>The sizes this network was built with.</summary>
@@ -68,28 +82,35 @@ public sealed class MnistClassifier : Module<Tensor, Tensor>, IFeatureExtractor
     /// <inheritdoc/>
     public long FeatureDimension => Config.FeatureDim;
 
+    /// <summary>The number of parameters.</summary>
+    public long ParameterCount => parameters().Sum(p => p.numel());
+
     /// <summary>The penultimate features [N, D] (after the ReLU) of images [N, 1, 28, 28] in [−1, 1].</summary>
     public Tensor Features(Tensor images)
     {
         ArgumentNullException.ThrowIfNull(images);
-        if (images.Dim != 4 || images.Size(1) != 1 || images.Size(2) != ImageSize || images.Size(3) != ImageSize)
+        if (images.dim() != 4 || images.shape[1] != 1 || images.shape[2] != ImageSize || images.shape[3] != ImageSize)
         {
-            throw new ArgumentException($"MnistClassifier expects images [N, 1, {ImageSize}, {ImageSize}], got {Tensor.FormatShape(images.Shape)}", nameof(images));
+            throw new ArgumentException($"MnistClassifier expects images [N, 1, {ImageSize}, {ImageSize}], got {Shapes.Format(images)}", nameof(images));
         }
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
         var h = images;
         for (int i = 0; i < 3; i++)
         {
-            h = Functional.MaxPool2d(_norms[i].Forward(_convs[i].Forward(h)).Relu(), 2);
+            h = nn.functional.max_pool2d(nn.functional.relu(_norms[i].call(Convolutions.Apply(_convs[i], h))), [2, 2]);
         }
-        return scope.Keep(_fc.Forward(h.Flatten(1)).Relu());
+        return nn.functional.relu(_fc.call(h.flatten(1))).MoveToOuterDisposeScope();
     }
 
     /// <summary>The class logits [N, classes] of images [N, 1, 28, 28] in [−1, 1].</summary>
-    public override Tensor Forward(Tensor input)
+    public override Tensor forward(Tensor input)
     {
-        using var scope = new TensorScope();
-        var logits = _head.Forward(_dropout.Forward(Features(input)));
-        return scope.Keep(logits);
+        using var scope = NewDisposeScope();
+        return _head.call(_dropout.call(Features(input))).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Children are registered by their state-dict names in the constructor; TorchSharp's by-field registration would add them twice.</summary>
+    protected override void RegisterComponents()
+    {
     }
 }

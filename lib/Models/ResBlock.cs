@@ -1,5 +1,7 @@
-using Diffusion.Nn;
-using Diffusion.Tensors;
+using Diffusion.Engine;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Diffusion.Models;
 
@@ -11,8 +13,9 @@ namespace Diffusion.Models;
 /// h = conv1(SiLU(GroupNorm(x))) + temb_proj(SiLU(e))[:, :, None, None];
 /// h = conv2(dropout(SiLU(GroupNorm(h))));
 /// y = skip(x) + h (skip is the identity when the channels do not change).
+/// The convolutions run through <see cref="Convolutions.Apply"/>.
 /// </remarks>
-public sealed class ResBlock : Module<Tensor, Tensor, Tensor>
+public sealed class ResBlock : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly GroupNorm _norm1, _norm2;
     private readonly Conv2d _conv1, _conv2;
@@ -26,21 +29,29 @@ public sealed class ResBlock : Module<Tensor, Tensor, Tensor>
     /// <param name="timeEmbeddingDim">The width of the time embedding e.</param>
     /// <param name="dropout">Dropout probability before the second convolution.</param>
     /// <param name="groups">A function giving the GroupNorm group count for a channel count.</param>
-    public ResBlock(long inChannels, long outChannels, long timeEmbeddingDim, double dropout, Func<long, int> groups)
+    public ResBlock(long inChannels, long outChannels, long timeEmbeddingDim, double dropout, Func<long, int> groups) : base(nameof(ResBlock))
     {
         ArgumentNullException.ThrowIfNull(groups);
         InChannels = inChannels;
         OutChannels = outChannels;
-        _norm1 = RegisterModule("norm1", new GroupNorm(groups(inChannels), inChannels));
-        _conv1 = RegisterModule("conv1", new Conv2d(inChannels, outChannels, 3, padding: 1));
-        _timeProjection = RegisterModule("temb_proj", new Linear(timeEmbeddingDim, outChannels));
-        _norm2 = RegisterModule("norm2", new GroupNorm(groups(outChannels), outChannels));
-        _dropout = RegisterModule("dropout", new Dropout(dropout));
-        _conv2 = RegisterModule("conv2", new Conv2d(outChannels, outChannels, 3, padding: 1));
+        _norm1 = Layers.GroupNorm(groups(inChannels), inChannels);
+        _conv1 = nn.Conv2d(inChannels, outChannels, 3, padding: 1);
+        _timeProjection = nn.Linear(timeEmbeddingDim, outChannels);
+        _norm2 = Layers.GroupNorm(groups(outChannels), outChannels);
+        _dropout = nn.Dropout(dropout);
+        _conv2 = nn.Conv2d(outChannels, outChannels, 3, padding: 1);
+        register_module("norm1", _norm1);
+        register_module("conv1", _conv1);
+        register_module("temb_proj", _timeProjection);
+        register_module("norm2", _norm2);
+        register_module("dropout", _dropout);
+        register_module("conv2", _conv2);
         if (inChannels != outChannels)
         {
-            _skip = RegisterModule("skip", new Conv2d(inChannels, outChannels, 1));
+            _skip = nn.Conv2d(inChannels, outChannels, 1);
+            register_module("skip", _skip);
         }
+        TensorAccounting.Settle(this);
     }
 
     /// <summary>Input channels.</summary>
@@ -50,13 +61,28 @@ public sealed class ResBlock : Module<Tensor, Tensor, Tensor>
     public long OutChannels { get; }
 
     /// <summary>Applies the block to <paramref name="x"/> [B, Cin, H, W] with the time embedding <paramref name="timeEmbedding"/> [B, D].</summary>
-    public override Tensor Forward(Tensor x, Tensor timeEmbedding)
+    public override Tensor forward(Tensor x, Tensor timeEmbedding)
     {
-        using var scope = new TensorScope();
-        var h = _conv1.Forward(_norm1.Forward(x).Silu());
-        h = h + _timeProjection.Forward(timeEmbedding.Silu()).Unsqueeze(-1).Unsqueeze(-1);
-        h = _conv2.Forward(_dropout.Forward(_norm2.Forward(h).Silu()));
-        var skip = _skip is null ? x : _skip.Forward(x);
-        return scope.Keep(skip + h);
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(timeEmbedding);
+        if (x.dim() != 4 || x.shape[1] != InChannels)
+        {
+            throw new ArgumentException($"ResBlock({InChannels} -> {OutChannels}) expects x [B, {InChannels}, H, W], got {Shapes.Format(x)}", nameof(x));
+        }
+        if (timeEmbedding.dim() != 2 || timeEmbedding.shape[0] != x.shape[0] || timeEmbedding.shape[1] != _timeProjection.in_features)
+        {
+            throw new ArgumentException($"ResBlock expects a time embedding [{x.shape[0]}, {_timeProjection.in_features}] for x {Shapes.Format(x)}, got {Shapes.Format(timeEmbedding)}", nameof(timeEmbedding));
+        }
+        using var scope = NewDisposeScope();
+        var h = Convolutions.Apply(_conv1, nn.functional.silu(_norm1.call(x)));
+        h = h + _timeProjection.call(nn.functional.silu(timeEmbedding)).unsqueeze(-1).unsqueeze(-1);
+        h = Convolutions.Apply(_conv2, _dropout.call(nn.functional.silu(_norm2.call(h))));
+        var skip = _skip is null ? x : Convolutions.Apply(_skip, x);
+        return (skip + h).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Children are registered by their state-dict names in the constructor; TorchSharp's by-field registration would add them twice.</summary>
+    protected override void RegisterComponents()
+    {
     }
 }

@@ -1,6 +1,8 @@
 using System.Text;
-using Diffusion.Nn;
-using Diffusion.Tensors;
+using Diffusion.Engine;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Diffusion.Models;
 
@@ -16,8 +18,10 @@ namespace Diffusion.Models;
 /// <c>norm_out</c>, <c>conv_out</c>. Level i of <c>up</c> has the resolution of level i of <c>down</c>.
 /// Forward: e = time_mlp(sinusoid(t)); h = conv_in(x), kept; each down block's output and each downsampling kept;
 /// middle; each up block takes [h, last kept] concatenated on channels; out = conv_out(SiLU(GroupNorm(h))).
+/// Every convolution runs through <see cref="Convolutions.Apply"/> (LibTorch 2.10's oneDNN is wrong for some channel counts);
+/// the upsampling is <see cref="Upsample.Nearest2x"/>, a broadcast copy (LibTorch's NCHW nearest kernel is slow).
 /// </remarks>
-public sealed class UNet : Module<Tensor, Tensor, Tensor>
+public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly SinusoidalTimeEmbedding _timeEmbedding;
     private readonly Sequential _timeMlp;
@@ -27,7 +31,7 @@ public sealed class UNet : Module<Tensor, Tensor, Tensor>
     private readonly GroupNorm _normOut;
 
     /// <summary>Builds the network for <paramref name="config"/> (validated), initialised from the global generator.</summary>
-    public UNet(UNetConfig config)
+    public UNet(UNetConfig config) : base(nameof(UNet))
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
@@ -38,8 +42,10 @@ public sealed class UNet : Module<Tensor, Tensor, Tensor>
         var attentionAt = new HashSet<int>(config.AttentionResolutions);
 
         _timeEmbedding = new SinusoidalTimeEmbedding(ch);
-        _timeMlp = RegisterModule("time_mlp", new Sequential(new Linear(ch, tdim), new SiLU(), new Linear(tdim, tdim)));
-        _convIn = RegisterModule("conv_in", new Conv2d(config.ImageChannels, ch, 3, padding: 1));
+        _timeMlp = nn.Sequential(nn.Linear(ch, tdim), nn.SiLU(), nn.Linear(tdim, tdim));
+        register_module("time_mlp", _timeMlp);
+        _convIn = nn.Conv2d(config.ImageChannels, ch, 3, padding: 1);
+        register_module("conv_in", _convIn);
 
         // The way down, remembering the channels of every tensor kept for a skip.
         var skipChannels = new List<long> { ch };
@@ -68,9 +74,11 @@ public sealed class UNet : Module<Tensor, Tensor, Tensor>
             }
             down.Add(new UNetLevel(blocks, attention, downsample: downsample));
         }
-        _down = RegisterModule("down", new ModuleList<UNetLevel>(down));
+        _down = nn.ModuleList(down.ToArray());
+        register_module("down", _down);
 
-        _middle = RegisterModule("mid", new UNetMiddle(current, tdim, config.Dropout, config.AttentionHeads, groups));
+        _middle = new UNetMiddle(current, tdim, config.Dropout, config.AttentionHeads, groups);
+        register_module("mid", _middle);
 
         // The way up, consuming the skips in reverse; built from the lowest level, stored by level.
         var up = new UNetLevel[config.Levels];
@@ -92,31 +100,45 @@ public sealed class UNet : Module<Tensor, Tensor, Tensor>
             }
             up[i] = new UNetLevel(blocks, attention, upsample: i != 0 ? new Upsample(current) : null);
         }
-        _up = RegisterModule("up", new ModuleList<UNetLevel>(up));
+        _up = nn.ModuleList(up);
+        register_module("up", _up);
 
-        _normOut = RegisterModule("norm_out", new GroupNorm(groups(current), current));
-        _convOut = RegisterModule("conv_out", new Conv2d(current, config.ImageChannels, 3, padding: 1));
+        _normOut = Layers.GroupNorm(groups(current), current);
+        register_module("norm_out", _normOut);
+        _convOut = nn.Conv2d(current, config.ImageChannels, 3, padding: 1);
+        register_module("conv_out", _convOut);
+        TensorAccounting.Settle(this);
     }
 
     /// <summary>The architecture.</summary>
     public UNetConfig Config { get; }
 
+    /// <summary>The number of parameters (every element of every parameter tensor).</summary>
+    public long ParameterCount => parameters().Sum(p => p.numel());
+
     /// <summary>
     /// Predicts the noise ε̂ = ε_θ(x, t) for images <paramref name="x"/> [B, C, H, W] at timesteps <paramref name="t"/> [B]
-    /// (int64 or float; a single step is broadcast over the batch). The result has x's shape.
+    /// (int64 or float; a single step, [] or [1], is broadcast over the batch). The result has x's shape.
     /// </summary>
-    public override Tensor Forward(Tensor x, Tensor t)
+    public override Tensor forward(Tensor x, Tensor t)
     {
-        var shape = x.Shape;
-        if (shape.Length != 4 || shape[1] != Config.ImageChannels)
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(t);
+        if (x.dim() != 4 || x.shape[1] != Config.ImageChannels)
         {
-            throw new ArgumentException($"UNet expects images [B, {Config.ImageChannels}, H, W], got shape {Tensor.FormatShape(shape)}", nameof(x));
+            throw new ArgumentException($"UNet expects images [B, {Config.ImageChannels}, H, W], got {Shapes.Format(x)}", nameof(x));
         }
-        using var scope = new TensorScope();
-        var steps = BroadcastSteps(t, shape[0]);
-        var temb = _timeMlp.Forward(_timeEmbedding.Forward(steps));
+        long batch = x.shape[0];
+        if (!(t.dim() == 0 || (t.dim() == 1 && (t.shape[0] == batch || t.shape[0] == 1))))
+        {
+            throw new ArgumentException($"UNet expects timesteps [B] = [{batch}] (or one step) for images {Shapes.Format(x)}, got {Shapes.Format(t)}", nameof(t));
+        }
+        using var scope = NewDisposeScope();
+        var steps = t.dim() == 1 && t.shape[0] == batch ? t : t.reshape(1).expand(batch);
+        // The embedding is float32 for integer steps; a float64 model (gradient checks) needs it in the images' dtype.
+        var temb = _timeMlp.call(_timeEmbedding.call(steps).to(x.dtype));
 
-        var h = _convIn.Forward(x);
+        var h = Convolutions.Apply(_convIn, x);
         var skips = new List<Tensor> { h };
         for (int i = 0; i < _down.Count; i++)
         {
@@ -128,12 +150,12 @@ public sealed class UNet : Module<Tensor, Tensor, Tensor>
             }
             if (level.Downsample is { } downsample)
             {
-                h = downsample.Forward(h);
+                h = downsample.call(h);
                 skips.Add(h);
             }
         }
 
-        h = _middle.Forward(h, temb);
+        h = _middle.call(h, temb);
 
         for (int i = _up.Count - 1; i >= 0; i--)
         {
@@ -142,16 +164,16 @@ public sealed class UNet : Module<Tensor, Tensor, Tensor>
             {
                 var skip = skips[^1];
                 skips.RemoveAt(skips.Count - 1);
-                h = level.Block(j, Torch.Cat([h, skip], 1), temb);
+                h = level.Block(j, cat([h, skip], 1), temb);
             }
             if (level.Upsample is { } upsample)
             {
                 var target = skips[^1];
-                h = upsample.Forward(h, target.Size(2), target.Size(3));
+                h = upsample.Forward(h, target.shape[2], target.shape[3]);
             }
         }
 
-        return scope.Keep(_convOut.Forward(_normOut.Forward(h).Silu()));
+        return Convolutions.Apply(_convOut, nn.functional.silu(_normOut.call(h))).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -164,32 +186,26 @@ public sealed class UNet : Module<Tensor, Tensor, Tensor>
         var resolutions = Config.Resolutions;
         sb.AppendLine($"{"part",-22} {"resolution",10} {"parameters",14}");
         void Row(string name, string resolution, long count) => sb.AppendLine($"{name,-22} {resolution,10} {count,14:N0}");
-        Row("time_mlp", "", _timeMlp.ParameterCount);
-        Row("conv_in", $"{resolutions[0]}", _convIn.ParameterCount);
+        Row("time_mlp", "", Count(_timeMlp));
+        Row("conv_in", $"{resolutions[0]}", Count(_convIn));
         for (int i = 0; i < _down.Count; i++)
         {
-            Row($"down.{i}" + (_down[i].Attention.Count > 0 ? " (+attn)" : ""), $"{resolutions[i]}", _down[i].ParameterCount);
+            Row($"down.{i}" + (_down[i].Attention.Count > 0 ? " (+attn)" : ""), $"{resolutions[i]}", Count(_down[i]));
         }
-        Row("mid (+attn)", $"{resolutions[^1]}", _middle.ParameterCount);
+        Row("mid (+attn)", $"{resolutions[^1]}", Count(_middle));
         for (int i = _up.Count - 1; i >= 0; i--)
         {
-            Row($"up.{i}" + (_up[i].Attention.Count > 0 ? " (+attn)" : ""), $"{resolutions[i]}", _up[i].ParameterCount);
+            Row($"up.{i}" + (_up[i].Attention.Count > 0 ? " (+attn)" : ""), $"{resolutions[i]}", Count(_up[i]));
         }
-        Row("norm_out + conv_out", $"{resolutions[0]}", _normOut.ParameterCount + _convOut.ParameterCount);
+        Row("norm_out + conv_out", $"{resolutions[0]}", Count(_normOut) + Count(_convOut));
         sb.Append($"{"total",-22} {"",10} {ParameterCount,14:N0}");
         return sb.ToString();
     }
 
-    private static Tensor BroadcastSteps(Tensor t, long batch)
+    private static long Count(nn.Module module) => module.parameters().Sum(p => p.numel());
+
+    /// <summary>Children are registered by their state-dict names in the constructor; TorchSharp's by-field registration would add them twice.</summary>
+    protected override void RegisterComponents()
     {
-        if (t.Dim == 0 || (t.Dim == 1 && t.Size(0) == 1 && batch != 1))
-        {
-            return t.Reshape(1).Expand(batch);
-        }
-        if (t.Dim != 1 || t.Size(0) != batch)
-        {
-            throw new ArgumentException($"UNet expects timesteps [B] = [{batch}] (or one step), got shape {Tensor.FormatShape(t.Shape)}", nameof(t));
-        }
-        return t.Alias();
     }
 }

@@ -1,5 +1,7 @@
-using Diffusion.Nn;
-using Diffusion.Tensors;
+using Diffusion.Engine;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Diffusion.Models;
 
@@ -8,25 +10,33 @@ namespace Diffusion.Models;
 /// self-attention block <c>attn.j</c> when the level's resolution is an attention resolution, and an optional resampling
 /// (<c>downsample</c> or <c>upsample</c>). The UNet drives the blocks itself because the way up concatenates skips.
 /// </summary>
-public sealed class UNetLevel : Module
+public sealed class UNetLevel : nn.Module
 {
     /// <summary>Builds a level from its parts; <paramref name="attention"/> is empty or as long as <paramref name="blocks"/>.</summary>
     public UNetLevel(IEnumerable<ResBlock> blocks, IEnumerable<SelfAttention2d> attention, Downsample? downsample = null, Upsample? upsample = null)
+        : base(nameof(UNetLevel))
     {
-        Blocks = RegisterModule("res", new ModuleList<ResBlock>(blocks));
-        Attention = RegisterModule("attn", new ModuleList<SelfAttention2d>(attention));
+        ArgumentNullException.ThrowIfNull(blocks);
+        ArgumentNullException.ThrowIfNull(attention);
+        Blocks = nn.ModuleList(blocks.ToArray());
+        Attention = nn.ModuleList(attention.ToArray());
         if (Attention.Count != 0 && Attention.Count != Blocks.Count)
         {
             throw new ArgumentException($"a level needs no attention block or one per residual block ({Blocks.Count}), got {Attention.Count}");
         }
+        register_module("res", Blocks);
+        register_module("attn", Attention);
         if (downsample is not null)
         {
-            Downsample = RegisterModule("downsample", downsample);
+            Downsample = downsample;
+            register_module("downsample", downsample);
         }
         if (upsample is not null)
         {
-            Upsample = RegisterModule("upsample", upsample);
+            Upsample = upsample;
+            register_module("upsample", upsample);
         }
+        TensorAccounting.Settle(this);
     }
 
     /// <summary>The residual blocks.</summary>
@@ -44,14 +54,16 @@ public sealed class UNetLevel : Module
     /// <summary>Residual block <paramref name="j"/> followed by its attention block, if any.</summary>
     public Tensor Block(int j, Tensor x, Tensor timeEmbedding)
     {
-        var h = Blocks[j].Forward(x, timeEmbedding);
         if (Attention.Count == 0)
         {
-            return h;
+            return Blocks[j].call(x, timeEmbedding);
         }
-        using (h)
-        {
-            return Attention[j].Forward(h);
-        }
+        using var h = Blocks[j].call(x, timeEmbedding);
+        return Attention[j].call(h);
+    }
+
+    /// <summary>Children are registered by their state-dict names in the constructor; TorchSharp's by-field registration would add them twice.</summary>
+    protected override void RegisterComponents()
+    {
     }
 }

@@ -1,9 +1,10 @@
-using Diffusion.Tests.Support;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using Diffusion.IO;
-using Diffusion.Tensors;
+using Diffusion.Tests.Support;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Diffusion.Tests.IO;
 
@@ -22,21 +23,21 @@ public sealed class SafetensorsTests : IDisposable
     [Fact]
     public void SaveLoad_RoundTripsEveryDtype()
     {
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
         var tensors = new Dictionary<string, Tensor>
         {
-            ["f64"] = Torch.FromArray(new[] { 1.5, -2.0, double.MaxValue, double.Epsilon }, 2, 2),
-            ["f32"] = Torch.FromArray(new[] { 0.1f, -3e38f, float.NaN }),
-            ["f16"] = Torch.FromArray(new[] { (Half)1.5, (Half)(-65504), Half.Epsilon }),
-            ["bf16"] = Torch.FromArray(new[] { 1f, -3.140625f, 1e30f, 0f }).To(DType.BFloat16),
-            ["i64"] = Torch.FromArray(new[] { long.MinValue, 0L, long.MaxValue }),
-            ["i32"] = Torch.FromArray(new[] { int.MinValue, 7, int.MaxValue }, 3, 1),
-            ["i16"] = Torch.FromArray(new short[] { -32768, 32767 }),
-            ["i8"] = Torch.FromArray(new sbyte[] { -128, 127, 0 }),
-            ["u8"] = Torch.FromArray(new byte[] { 0, 128, 255, 1, 2, 3 }, 1, 2, 3),
-            ["bool"] = Torch.FromArray(new[] { true, false, true }),
-            ["scalar"] = Torch.Scalar(42.0, DType.Float64),
-            ["empty"] = Torch.Zeros([0, 4]),
+            ["f64"] = tensor(new[] { 1.5, -2.0, double.MaxValue, double.Epsilon }, [2, 2]),
+            ["f32"] = tensor(new[] { 0.1f, -3e38f, float.NaN }),
+            ["f16"] = tensor(new[] { 1.5f, -65504f, 5.9604645e-8f }).to(ScalarType.Float16),
+            ["bf16"] = tensor(new[] { 1f, -3.140625f, 1e30f, 0f }).to(ScalarType.BFloat16),
+            ["i64"] = tensor(new[] { long.MinValue, 0L, long.MaxValue }),
+            ["i32"] = tensor(new[] { int.MinValue, 7, int.MaxValue }, [3, 1]),
+            ["i16"] = tensor(new short[] { -32768, 32767 }),
+            ["i8"] = tensor(new sbyte[] { -128, 127, 0 }),
+            ["u8"] = tensor(new byte[] { 0, 128, 255, 1, 2, 3 }, [1, 2, 3]),
+            ["bool"] = tensor(new[] { true, false, true }),
+            ["scalar"] = tensor(42.0),
+            ["empty"] = zeros(0, 4),
         };
         string path = Temp("all.safetensors");
         Safetensors.Save(path, tensors, new Dictionary<string, string> { ["format"] = "pt", ["note"] = "ünïcode + <tags>" });
@@ -46,24 +47,43 @@ public sealed class SafetensorsTests : IDisposable
         foreach (var (name, want) in tensors)
         {
             var got = loaded[name];
-            Assert.Equal(want.DType, got.DType);
-            Assert.Equal(want.Shape, got.Shape);
-            using var a = want.To(DType.Float64);
-            using var b = got.To(DType.Float64);
-            Assert.Equal(a.ToArray<double>(), b.ToArray<double>()); // bit-exact, NaN equal to NaN
+            Assert.Equal(want.dtype, got.dtype);
+            Assert.Equal(want.shape, got.shape);
+            Assert.Equal(Bytes(want), Bytes(got)); // bit-exact, NaN included
         }
         Assert.Equal("ünïcode + <tags>", Safetensors.ReadMetadata(path)["note"]);
+    }
+
+    private static byte[] Bytes(Tensor t)
+    {
+        using var c = t.contiguous();
+        return t.numel() == 0 ? [] : c.bytes.ToArray();
+    }
+
+    [Fact]
+    public void Save_WritesViewsAndChannelsLastTensorsRowMajor()
+    {
+        using var scope = NewDisposeScope();
+        var x = arange(24, ScalarType.Float32).reshape(1, 2, 3, 4);
+        var channelsLast = x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);   // NCHW shape, NHWC strides
+        Assert.False(channelsLast.is_contiguous());
+        var transposed = arange(6, ScalarType.Int64).reshape(2, 3).t();
+        string path = Temp("views.safetensors");
+        Safetensors.Save(path, new Dictionary<string, Tensor> { ["cl"] = channelsLast, ["t"] = transposed });
+        var loaded = Safetensors.Load(path);
+        Assert.Equal(Enumerable.Range(0, 24).Select(i => (float)i), loaded["cl"].data<float>().ToArray());
+        Assert.Equal(new long[] { 0, 3, 1, 4, 2, 5 }, loaded["t"].data<long>().ToArray());
     }
 
     [Fact]
     public void Save_WritesSortedNamesAndAHeaderPaddedToEightBytes()
     {
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
         string path = Temp("layout.safetensors");
         Safetensors.Save(path, new Dictionary<string, Tensor>
         {
-            ["b"] = Torch.FromArray(new float[] { 1, 2 }),
-            ["a"] = Torch.FromArray(new byte[] { 9 }),
+            ["b"] = tensor(new float[] { 1, 2 }),
+            ["a"] = tensor(new byte[] { 9 }),
         });
         byte[] file = File.ReadAllBytes(path);
         long n = BinaryPrimitives.ReadInt64LittleEndian(file);
@@ -82,52 +102,57 @@ public sealed class SafetensorsTests : IDisposable
     public void Load_ReadsAFileWrittenByPython()
     {
         string path = FixturePath("python.safetensors");
+        using var scope = NewDisposeScope();
         var loaded = Safetensors.Load(path);
-        try
-        {
-            var header = Safetensors.ReadHeader(path);
-            Assert.Equal(
-                ["bf16", "conv.bias", "conv.weight", "ema.shadow", "empty", "half", "labels", "mask", "pixels", "short", "signed", "step"],
-                header.Tensors.Select(e => e.Name));
-            Assert.Equal(new long[] { 2, 3, 3, 3 }, header.Tensors.Single(e => e.Name == "conv.weight").Shape);
-            Assert.Equal("I64", header.Tensors.Single(e => e.Name == "step").DTypeCode);
-            Assert.Empty(header.Tensors.Single(e => e.Name == "step").Shape);
-            Assert.Equal("7", header.Metadata["epoch"]);
-            Assert.Equal("pt", Safetensors.ReadMetadata(path)["format"]);
+        var header = Safetensors.ReadHeader(path);
+        Assert.Equal(
+            ["bf16", "conv.bias", "conv.weight", "ema.shadow", "empty", "half", "labels", "mask", "pixels", "short", "signed", "step"],
+            header.Tensors.Select(e => e.Name));
+        Assert.Equal(new long[] { 2, 3, 3, 3 }, header.Tensors.Single(e => e.Name == "conv.weight").Shape);
+        Assert.Equal("I64", header.Tensors.Single(e => e.Name == "step").DTypeCode);
+        Assert.Empty(header.Tensors.Single(e => e.Name == "step").Shape);
+        Assert.Equal("7", header.Metadata["epoch"]);
+        Assert.Equal("pt", Safetensors.ReadMetadata(path)["format"]);
 
-            using var json = JsonDocument.Parse(File.ReadAllText(FixturePath("python_safetensors.json")));
-            var weight = json.RootElement.GetProperty("conv.weight").EnumerateArray().Select(e => e.GetSingle()).ToArray();
-            var shadow = json.RootElement.GetProperty("ema.shadow").EnumerateArray().Select(e => e.GetDouble()).ToArray();
-            Assert.Equal(DType.Float32, loaded["conv.weight"].DType);
-            Assert.Equal(weight, loaded["conv.weight"].ToArray<float>());
-            Assert.Equal(shadow, loaded["ema.shadow"].ToArray<double>());
-            Assert.Equal(new[] { 0.5f, -1.25f }, loaded["conv.bias"].ToArray<float>());
-            Assert.Equal(new[] { (Half)1.0, (Half)(-2.5), (Half)65504, (Half)0.0009765625 }, loaded["half"].ToArray<Half>());
-            Assert.Equal(DType.BFloat16, loaded["bf16"].DType);
-            using (var bf = loaded["bf16"].To(DType.Float32))
-            {
-                var v = bf.ToArray<float>();
-                Assert.Equal(1f, v[0]);
-                Assert.Equal(-3.140625f, v[1]);
-                Assert.Equal(1e30f, v[2], 1e30f * 1e-2f); // 1e30 rounded to bfloat16
-                Assert.Equal(0f, v[3]);
-            }
-            Assert.Equal(1234567890123L, loaded["step"].ToInt64());
-            Assert.Equal(new[] { 1, -2, 3, -4 }, loaded["labels"].ToArray<int>());
-            Assert.Equal(new long[] { 2, 2 }, loaded["labels"].Shape);
-            Assert.Equal(new short[] { -32768, 32767 }, loaded["short"].ToArray<short>());
-            Assert.Equal(new sbyte[] { -128, 127, 0 }, loaded["signed"].ToArray<sbyte>());
-            Assert.Equal(new byte[] { 0, 128, 255 }, loaded["pixels"].ToArray<byte>());
-            Assert.Equal(new[] { true, false, true }, loaded["mask"].ToArray<bool>());
-            Assert.Equal(new long[] { 0, 3 }, loaded["empty"].Shape);
-        }
-        finally
-        {
-            foreach (var t in loaded.Values)
-            {
-                t.Dispose();
-            }
-        }
+        using var json = JsonDocument.Parse(File.ReadAllText(FixturePath("python_safetensors.json")));
+        var weight = json.RootElement.GetProperty("conv.weight").EnumerateArray().Select(e => e.GetSingle()).ToArray();
+        var shadow = json.RootElement.GetProperty("ema.shadow").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(ScalarType.Float32, loaded["conv.weight"].dtype);
+        Assert.Equal(weight, loaded["conv.weight"].data<float>().ToArray());
+        Assert.Equal(shadow, loaded["ema.shadow"].data<double>().ToArray());
+        Assert.Equal(new[] { 0.5f, -1.25f }, loaded["conv.bias"].data<float>().ToArray());
+        Assert.Equal(ScalarType.Float16, loaded["half"].dtype);
+        Assert.Equal(new[] { 1.0f, -2.5f, 65504f, 0.0009765625f }, loaded["half"].to(ScalarType.Float32).data<float>().ToArray());
+        Assert.Equal(ScalarType.BFloat16, loaded["bf16"].dtype);
+        var v = loaded["bf16"].to(ScalarType.Float32).data<float>().ToArray();
+        Assert.Equal(1f, v[0]);
+        Assert.Equal(-3.140625f, v[1]);
+        Assert.Equal(1e30f, v[2], 1e30f * 1e-2f); // 1e30 rounded to bfloat16
+        Assert.Equal(0f, v[3]);
+        Assert.Equal(1234567890123L, loaded["step"].item<long>());
+        Assert.Equal(new[] { 1, -2, 3, -4 }, loaded["labels"].data<int>().ToArray());
+        Assert.Equal(new long[] { 2, 2 }, loaded["labels"].shape);
+        Assert.Equal(new short[] { -32768, 32767 }, loaded["short"].data<short>().ToArray());
+        Assert.Equal(new sbyte[] { -128, 127, 0 }, loaded["signed"].data<sbyte>().ToArray());
+        Assert.Equal(new byte[] { 0, 128, 255 }, loaded["pixels"].data<byte>().ToArray());
+        Assert.Equal(new[] { true, false, true }, loaded["mask"].data<bool>().ToArray());
+        Assert.Equal(new long[] { 0, 3 }, loaded["empty"].shape);
+    }
+
+    [Fact]
+    public void Load_ReadsNonZeroBoolBytesAsTrue()
+    {
+        string path = Temp("bools.safetensors");
+        byte[] json = Encoding.UTF8.GetBytes("{\"m\":{\"dtype\":\"BOOL\",\"shape\":[4],\"data_offsets\":[0,4]}}");
+        var file = new byte[8 + json.Length + 4];
+        BinaryPrimitives.WriteInt64LittleEndian(file, json.Length);
+        json.CopyTo(file, 8);
+        new byte[] { 0, 1, 2, 255 }.CopyTo(file, 8 + json.Length);
+        File.WriteAllBytes(path, file);
+        using var scope = NewDisposeScope();
+        var m = Safetensors.Load(path)["m"];
+        Assert.Equal(new[] { false, true, true, true }, m.data<bool>().ToArray());
+        Assert.Equal(3, m.sum().item<long>());
     }
 
     [Fact]
@@ -156,6 +181,7 @@ public sealed class SafetensorsTests : IDisposable
     {
         byte[] file = File.ReadAllBytes(FixturePath("python.safetensors"));
         string path = Temp("cut.safetensors");
+        long before = LiveTensors.Count();
         for (int length = 0; length < file.Length; length += 7)
         {
             File.WriteAllBytes(path, file[..length]);
@@ -163,6 +189,7 @@ public sealed class SafetensorsTests : IDisposable
             Assert.Contains(path, e.Message);
             Assert.Throws<InvalidDataException>(() => Safetensors.ReadHeader(path));
         }
+        Assert.Equal(before, LiveTensors.Count());
     }
 
     [Theory]
@@ -210,16 +237,30 @@ public sealed class SafetensorsTests : IDisposable
     public void Save_KeepsTheOldFileWhenATensorCannotBeWritten()
     {
         string path = Temp("model.safetensors");
-        using var scope = new TensorScope();
-        Safetensors.Save(path, new Dictionary<string, Tensor> { ["w"] = Torch.FromArray(new float[] { 1, 2, 3 }) });
+        using var scope = NewDisposeScope();
+        Safetensors.Save(path, new Dictionary<string, Tensor> { ["w"] = tensor(new float[] { 1, 2, 3 }) });
         byte[] before = File.ReadAllBytes(path);
 
-        var disposed = Torch.FromArray(new float[] { 4 });
+        var disposed = tensor(new float[] { 4 });
         disposed.Dispose();
-        var tensors = new Dictionary<string, Tensor> { ["a"] = Torch.FromArray(new float[] { 5, 6 }), ["z"] = disposed };
-        Assert.ThrowsAny<Exception>(() => Safetensors.Save(path, tensors));
+        var tensors = new Dictionary<string, Tensor> { ["a"] = tensor(new float[] { 5, 6 }), ["z"] = disposed };
+        var e = Assert.ThrowsAny<Exception>(() => Safetensors.Save(path, tensors));
+        Assert.Contains("'z'", e.Message);
 
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Single(Directory.GetFiles(_dir));
+    }
+
+    [Fact]
+    public void Crc32_MatchesTheStandardCheckValueAndStreams()
+    {
+        // The CRC-32 check value of "123456789" (PNG, zip, gzip); Training's checkpoints store it of their data section.
+        Assert.Equal(0xCBF43926u, Crc32.Compute("123456789"u8));
+        var data = Enumerable.Range(0, 1000).Select(i => (byte)(i * 31 + 7)).ToArray();
+        uint whole = Crc32.Compute(data);
+        for (int split = 0; split <= data.Length; split += 97)
+        {
+            Assert.Equal(whole, Crc32.Finish(Crc32.Update(Crc32.Update(Crc32.Start, data.AsSpan(0, split)), data.AsSpan(split))));
+        }
     }
 }

@@ -1,8 +1,9 @@
-using Diffusion.Ddpm;
+using Diffusion.Engine;
 using Diffusion.Models;
-using Diffusion.Optim;
-using Diffusion.Tensors;
 using Diffusion.Tests.Support;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Diffusion.Tests.Models;
 
@@ -26,39 +27,45 @@ public class UNetTests
         _ => new UNetConfig { ImageSize = size, ImageChannels = channels, BaseChannels = 16, ChannelMultipliers = [1, 2], ResBlocksPerLevel = 1, AttentionResolutions = [size / 2] },
     };
 
+    internal static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
+
     [Theory]
     [MemberData(nameof(ShapeCases))]
     public void Forward_ReturnsTheInputShape(string name, int size, int channels, int batch)
     {
-        using var scope = new TensorScope();
         using var model = new UNet(ConfigFor(name, size, channels));
-        model.Eval();
-        var x = Torch.Randn([batch, channels, size, size]);
-        var t = Torch.Randint(0, 1000, [batch]);
-        using var noGrad = Torch.NoGrad();
-        var y = model.Forward(x, t);
-        Assert.Equal(x.Shape, y.Shape);
-        Assert.True(y.IsFinite().All().ToDouble() == 1, name);
+        model.eval();
+        using var scope = NewDisposeScope();
+        var x = randn(batch, channels, size, size);
+        var t = randint(0, 1000, [batch]);
+        using var noGrad = no_grad();
+        var y = model.call(x, t);
+        Assert.Equal(x.shape, y.shape);
+        Assert.True(y.isfinite().all().item<bool>(), name);
         // Float timesteps and a single step broadcast over the batch are accepted too.
-        Assert.Equal(x.Shape, model.Forward(x, t.To(DType.Float32)).Shape);
-        Assert.Equal(x.Shape, model.Forward(x, Torch.Full([1], 10, DType.Int64)).Shape);
+        Assert.Equal(x.shape, model.call(x, t.to(ScalarType.Float32)).shape);
+        Assert.Equal(x.shape, model.call(x, full([1], 10, ScalarType.Int64)).shape);
+        Assert.Equal(x.shape, model.call(x, tensor(10L)).shape);
     }
 
     [Fact]
-    public void Forward_ThrowsForWrongChannelsOrTimesteps()
+    public void Forward_ThrowsForWrongChannelsOrTimesteps_NamingTheShapes()
     {
-        using var scope = new TensorScope();
         using var model = new UNet(UNetConfig.MnistTiny);
-        var e = Assert.Throws<ArgumentException>(() => model.Forward(Torch.Zeros([1, 3, 28, 28]), Torch.Zeros([1], DType.Int64)));
+        using var scope = NewDisposeScope();
+        var e = Assert.Throws<ArgumentException>(() => model.call(zeros(1, 3, 28, 28), zeros([1], ScalarType.Int64)));
         Assert.Contains("[B, 1, H, W]", e.Message);
-        Assert.Throws<ArgumentException>(() => model.Forward(Torch.Zeros([2, 1, 28, 28]), Torch.Zeros([3], DType.Int64)));
+        Assert.Contains("[1, 3, 28, 28]", e.Message);
+        e = Assert.Throws<ArgumentException>(() => model.call(zeros(2, 1, 28, 28), zeros([3], ScalarType.Int64)));
+        Assert.Contains("[3]", e.Message);
+        Assert.Contains("[2, 1, 28, 28]", e.Message);
     }
 
     [Fact]
     public void StateDict_HasPyTorchStyleNames()
     {
         using var model = new UNet(UNetConfig.MnistSmall);
-        var names = model.StateDict().Keys.ToHashSet();
+        var names = model.state_dict().Keys.ToHashSet();
         foreach (var expected in new[]
         {
             "time_mlp.0.weight", "time_mlp.2.bias", "conv_in.weight",
@@ -72,6 +79,25 @@ public class UNetTests
         Assert.DoesNotContain("down.2.downsample.conv.weight", names);
         Assert.DoesNotContain("up.0.upsample.conv.weight", names);
         Assert.DoesNotContain("down.0.attn.0.qkv.weight", names);
+        // Only the explicit names: no child is registered a second time under a field name (_conv1, <Blocks>k__BackingField).
+        Assert.DoesNotContain(names, n => n.Split('.').Any(part => part.StartsWith('_') || part.Contains('<', StringComparison.Ordinal)));
+        Assert.Equal(model.parameters().Count(), names.Count);
+    }
+
+    [Fact]
+    public void StateDict_KeysStayTheSameWhenTheModelIsRegisteredInAnother()
+    {
+        // TorchSharp registers a child's fields by name when the child is registered; the course's modules must not let it.
+        using var model = new UNet(UNetConfig.MnistTiny);
+        var keys = model.state_dict().Keys.Order(StringComparer.Ordinal).ToArray();
+        using var holder = new Holder(model);
+        Assert.Equal(keys.Select(k => "inner." + k), holder.state_dict().Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(keys, model.state_dict().Keys.Order(StringComparer.Ordinal));
+    }
+
+    private sealed class Holder : nn.Module
+    {
+        public Holder(nn.Module inner) : base(nameof(Holder)) => register_module("inner", inner);
     }
 
     [Fact]
@@ -124,45 +150,47 @@ public class UNetTests
     [Fact]
     public void EvalIsDeterministic_TrainAppliesDropout()
     {
-        using var scope = new TensorScope();
         using var model = new UNet(UNetConfig.MnistTiny with { Dropout = 0.5 });
-        var x = Torch.Randn([2, 1, 28, 28]);
-        var t = Torch.Full([2], 100, DType.Int64);
-        using var noGrad = Torch.NoGrad();
-        model.Eval();
-        Assert.True(model.Forward(x, t).Equal(model.Forward(x, t)));
-        model.Train();
-        Assert.False(model.Forward(x, t).Equal(model.Forward(x, t)));
+        using var scope = NewDisposeScope();
+        var x = randn(2, 1, 28, 28);
+        var t = full([2], 100, ScalarType.Int64);
+        using var noGrad = no_grad();
+        model.eval();
+        Assert.True(Same(model.call(x, t), model.call(x, t)));
+        model.train();
+        Assert.False(Same(model.call(x, t), model.call(x, t)));
     }
 
     [Fact]
-    public void AdamSteps_ReduceTheDdpmLossOnAFixedBatch()
+    public void AdamSteps_ReduceTheNoisePredictionLossOnAFixedBatch()
     {
-        using var scope = new TensorScope();
-        using var g = new Generator(21);
         using var model = new UNet(UNetConfig.MnistTiny);
-        using var adam = new Adam(model, lr: 2e-3);
-        var loss = new DdpmLoss(NoiseSchedule.Linear(1000));
-        // A fixed batch: smooth blobs in [−1, 1], fixed timesteps and noise.
-        var grid = Torch.Linspace(-1, 1, 28);
-        var r2 = grid.Square().Unsqueeze(0) + grid.Square().Unsqueeze(1);
-        var x0 = Torch.Stack(Enumerable.Range(0, 8).Select(i => (r2 * -(1.0 + i)).Exp() * 2.0 - 1.0).ToList(), 0).Unsqueeze(1);
-        var t = Torch.Randint(0, 1000, [8], generator: g);
-        var noise = Torch.Randn([8, 1, 28, 28], generator: g);
+        using var adam = optim.Adam(model.parameters(), lr: 2e-3);
+        using var scope = NewDisposeScope();
+        using var g = new Generator(21);
+        // A fixed batch: smooth blobs in [−1, 1], fixed timesteps and noise, x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε (linear β, T = 1000).
+        var grid = linspace(-1, 1, 28);
+        var r2 = grid.square().unsqueeze(0) + grid.square().unsqueeze(1);
+        var x0 = stack(Enumerable.Range(0, 8).Select(i => (r2 * -(1.0 + i)).exp() * 2.0 - 1.0).ToList(), 0).unsqueeze(1);
+        var t = randint(0, 1000, [8], generator: g);
+        var noise = randn([8, 1, 28, 28], generator: g);
+        var alphaBars = (1 - linspace(1e-4, 0.02, 1000, ScalarType.Float64)).cumprod(0).to(ScalarType.Float32);
+        var ab = alphaBars.index_select(0, t).reshape(8, 1, 1, 1);
+        var xt = ab.sqrt() * x0 + (1 - ab).sqrt() * noise;
 
         double Evaluate()
         {
-            using var s = new TensorScope();
-            using var noGrad = Torch.NoGrad();
-            return loss.Compute(model.Forward, x0, t, noise).ToDouble();
+            using var s = NewDisposeScope();
+            using var noGrad = no_grad();
+            return nn.functional.mse_loss(model.call(xt, t), noise).item<float>();
         }
 
         void TrainStep()
         {
-            using var s = new TensorScope();
-            adam.ZeroGrad();
-            loss.Compute(model.Forward, x0, t, noise).Backward();
-            adam.Step();
+            using var s = NewDisposeScope();
+            adam.zero_grad();
+            nn.functional.mse_loss(model.call(xt, t), noise).backward();
+            adam.step();
         }
 
         double before = Evaluate();
@@ -178,25 +206,70 @@ public class UNetTests
     }
 
     [Fact]
-    public void DdpmLoss_WithGenerator_IsReproducibleAndEqualsTheExplicitForm()
+    public void Models_AreBuiltOutsideTheCallersScope()
     {
-        using var scope = new TensorScope();
-        var loss = new DdpmLoss(NoiseSchedule.Linear(100));
-        EpsilonModel model = (x, t) => x * 0.5;
-        var x0 = Torch.Randn([4, 1, 5, 5], DType.Float64);
-        using var g1 = new Generator(3);
-        using var g2 = new Generator(3);
-        double a = loss.Compute(model, x0, g1).ToDouble();
-        double b = loss.Compute(model, x0, g2).ToDouble();
-        Assert.Equal(a, b);
+        // Parameters made while a caller's scope is open must survive it (they belong to the model).
+        UNet model;
+        ScoreMlp mlp;
+        using (var scope = NewDisposeScope())
+        {
+            model = new UNet(UNetConfig.MnistTiny);
+            mlp = new ScoreMlp();
+        }
+        using (model)
+        using (mlp)
+        using (var scope = NewDisposeScope())
+        using (no_grad())
+        {
+            Assert.All(model.parameters(), p => Assert.False(p.IsInvalid));
+            Assert.All(mlp.parameters(), p => Assert.False(p.IsInvalid));
+            Assert.Equal([2L, 1, 28, 28], model.call(zeros(2, 1, 28, 28), tensor(new long[] { 1, 2 })).shape);
+            Assert.Equal([3L, 2], mlp.call(zeros(3, 2), ones(3)).shape);
+        }
+    }
+}
 
-        // Same draws by hand: t first, then ε.
-        using var g3 = new Generator(3);
-        var t = Torch.Randint(0, 100, [4], generator: g3);
-        var eps = Torch.RandnLike(x0, generator: g3);
-        var xt = new ForwardProcess(loss.Schedule).QSample(x0, t, eps);
-        double expected = (xt * 0.5 - eps).Square().Mean().ToDouble();
-        Assert.Equal(expected, a, 12);
+/// <summary>Every GroupNorm of the course's models starts as PyTorch's does (γ = 1, β = 0): fails if one is built with nn.GroupNorm directly.</summary>
+public class GroupNormInitialisationTests
+{
+    public static TheoryData<string> Models => new() { "unet mnist-small", "unet cifar10-sized odd", "mnist classifier", "score mlp", "self-attention" };
+
+    private static nn.Module Build(string name) => name switch
+    {
+        "unet mnist-small" => new UNet(UNetConfig.MnistSmall),
+        "unet cifar10-sized odd" => new UNet(new UNetConfig { ImageSize = 6, ImageChannels = 3, BaseChannels = 8, ChannelMultipliers = [1, 2, 2], AttentionResolutions = [3] }),
+        "mnist classifier" => new MnistClassifier(),
+        "score mlp" => new ScoreMlp(),
+        "self-attention" => new SelfAttention2d(16, 2, 4),
+        _ => throw new ArgumentException(name),
+    };
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void EveryGroupNorm_StartsAtWeightOneBiasZero(string name)
+    {
+        // Dirty the allocator first, so that torch.empty is unlikely to hand back zeroed memory by luck.
+        using (var scope = NewDisposeScope())
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                _ = full([4096], 3.25f);
+            }
+        }
+        using var model = Build(name);
+        var norms = model.named_modules().Where(m => m.module is GroupNorm).ToList();
+        if (name == "score mlp")
+        {
+            Assert.Empty(norms);   // it has none: nothing to initialise
+            return;
+        }
+        Assert.NotEmpty(norms);
+        foreach (var (path, module) in norms)
+        {
+            var norm = (GroupNorm)module;
+            Assert.All(norm.weight!.data<float>().ToArray(), w => Assert.True(w == 1f, $"{path}.weight holds {w}"));
+            Assert.All(norm.bias!.data<float>().ToArray(), b => Assert.True(b == 0f, $"{path}.bias holds {b}"));
+        }
     }
 }
 
@@ -206,42 +279,88 @@ public class UNetDeterminismTests
     [Fact]
     public void SameSeed_GivesSameWeightsAndOutput()
     {
-        using var scope = new TensorScope();
         Tensor Run()
         {
-            Torch.ManualSeed(123);
+            manual_seed(123);
             using var model = new UNet(UNetConfig.MnistTiny);
-            model.Eval();
+            model.eval();
             using var g = new Generator(5);
-            var x = Torch.Randn([2, 1, 28, 28], generator: g);
-            using var noGrad = Torch.NoGrad();
-            return model.Forward(x, Torch.FromArray(new long[] { 3, 700 }));
+            using var scope = NewDisposeScope();
+            var x = randn([2, 1, 28, 28], generator: g);
+            using var noGrad = no_grad();
+            return model.call(x, tensor(new long[] { 3, 700 })).MoveToOuterDisposeScope();
         }
-        var a = Run();
-        var b = Run();
-        Assert.True(a.Equal(b));
+        using var a = Run();
+        using var b = Run();
+        Assert.True(UNetTests.Same(a, b));
 
-        Torch.ManualSeed(123);
+        manual_seed(123);
         using var m1 = new UNet(UNetConfig.MnistTiny);
-        Torch.ManualSeed(123);
+        manual_seed(123);
         using var m2 = new UNet(UNetConfig.MnistTiny);
-        var s1 = m1.StateDict();
-        var s2 = m2.StateDict();
-        Assert.All(s1, kv => Assert.True(kv.Value.Equal(s2[kv.Key]), kv.Key));
+        var s1 = m1.state_dict();
+        var s2 = m2.state_dict();
+        Assert.All(s1, kv => Assert.True(UNetTests.Same(kv.Value, s2[kv.Key]), kv.Key));
     }
 
     [Fact]
-    public void SamplingLoop_LeavesNoLiveTensors()
+    public void FiftyForwardPassesInScopes_HoldAFlatLiveTensorCount()
     {
-        using var model = new UNet(UNetConfig.MnistTiny with { ImageSize = 8, ChannelMultipliers = [1, 2], AttentionResolutions = [4] });
-        model.Eval();
-        var sampler = new DdpmSampler(NoiseSchedule.Linear(10));
-        long before = LiveTensors.Count();
-        using (var g = new Generator(1))
-        using (var x = sampler.Sample(model, [2, 1, 8, 8], g))
+        using var model = new UNet(UNetConfig.MnistSmall);
+        model.eval();
+        using var g = new Generator(1);
+        using var x = randn([2, 1, 28, 28], generator: g);
+        using var t = tensor(new long[] { 5, 500 });
+        void Pass()
         {
-            Assert.Equal(new long[] { 2, 1, 8, 8 }, x.Shape);
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            _ = model.call(x, t).sum().item<float>();
         }
+        Pass();   // a first call may create lazily made state
+        long before = LiveTensors.Count();
+        for (int i = 0; i < 50; i++)
+        {
+            Pass();
+            if (i % 10 == 9)
+            {
+                Assert.Equal(before, LiveTensors.Count());
+            }
+        }
+        Assert.Equal(before, LiveTensors.Count());
+    }
+
+    [Fact]
+    public void TrainingStepsInScopes_HoldAFlatLiveTensorCount()
+    {
+        using var model = new UNet(UNetConfig.MnistTiny);
+        using var adam = optim.Adam(model.parameters(), lr: 1e-3);
+        using var g = new Generator(2);
+        using var x = randn([2, 1, 28, 28], generator: g);
+        using var t = tensor(new long[] { 5, 500 });
+        void Step()
+        {
+            using var scope = NewDisposeScope();
+            adam.zero_grad();
+            nn.functional.mse_loss(model.call(x, t), x).backward();
+            adam.step();
+        }
+        Step();   // Adam's moment buffers and the gradients are made on the first step
+        long before = LiveTensors.Count();
+        for (int i = 0; i < 5; i++)
+        {
+            Step();
+        }
+        Assert.Equal(before, LiveTensors.Count());
+    }
+
+    [Fact]
+    public void BuildingAndDisposingModels_LeavesNoLiveTensors()
+    {
+        long before = LiveTensors.Count();
+        new UNet(UNetConfig.MnistTiny).Dispose();
+        new MnistClassifier().Dispose();
+        new ScoreMlp().Dispose();
         Assert.Equal(before, LiveTensors.Count());
     }
 }
