@@ -53,7 +53,12 @@ public static class Checkpoint
         ArgumentNullException.ThrowIfNull(content);
         using var scope = NewDisposeScope();
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        AddPrefixed(tensors, ModelPrefix, content.Model.state_dict());
+        var modelState = content.Model.state_dict();
+        if (modelState.Count == 0)
+        {
+            throw new InvalidOperationException($"{path}: not written: the model has no parameters or buffers to save (was it disposed?)");
+        }
+        AddPrefixed(tensors, ModelPrefix, modelState);
         if (content.Ema is not null)
         {
             AddPrefixed(tensors, EmaPrefix, content.Ema.StateDict());

@@ -282,7 +282,7 @@ Console.WriteLine("DDIM 10 timesteps: " + string.Join(", ", ddim10.Timesteps));
 Tensor DdimRun(ulong seed) { using var g = new torch.Generator(seed); return ddim10.Sample(model, [4, 1, 28, 28], g); }
 var runA = DdimRun(99);
 var runB = DdimRun(99);
-bool sameBits = runA.equal(runB);
+bool sameBits = runA.Equals(runB);
 Console.WriteLine($"two DDIM(η = 0) runs from seed 99 identical: {sameBits}");
 if (!sameBits) throw new Exception("DDIM with η = 0 should be deterministic for a seed");
 runA.Dispose(); runB.Dispose();

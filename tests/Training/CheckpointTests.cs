@@ -53,17 +53,17 @@ public class CheckpointTests
             Checkpoint.LoadWeights(Path.Combine(folder.Path, Checkpoint.FileName), fromCheckpoint, preferEma: false);
             model.eval();
             fromCheckpoint.eval();
-            Assert.True(model.forward(data).equal(fromCheckpoint.forward(data)));
-            Assert.True(Sample(model, 11).equal(Sample(fromCheckpoint, 11)));
+            Assert.True(model.forward(data).Equals(fromCheckpoint.forward(data)));
+            Assert.True(Sample(model, 11).Equals(Sample(fromCheckpoint, 11)));
 
             using var fromEma = new TinyNet(4);
             Checkpoint.LoadWeights(Path.Combine(folder.Path, Checkpoint.FileName), fromEma);
-            Assert.True(Sample(emaModel, 11).equal(Sample(fromEma, 11)));
+            Assert.True(Sample(emaModel, 11).Equals(Sample(fromEma, 11)));
 
             using var fromExport = new TinyNet(5);
             Checkpoint.LoadWeights(Path.Combine(folder.Path, Checkpoint.WeightsFileName), fromExport);
-            Assert.True(Sample(emaModel, 11).equal(Sample(fromExport, 11)));
-            Assert.False(Sample(emaModel, 11).equal(Sample(emaModel, 12)));
+            Assert.True(Sample(emaModel, 11).Equals(Sample(fromExport, 11)));
+            Assert.False(Sample(emaModel, 11).Equals(Sample(emaModel, 12)));
         }
     }
 

@@ -18,7 +18,7 @@ public class TrainerTests
         Assert.Equal(a.Keys, b.Keys);
         foreach (var (k, t) in a)
         {
-            Assert.True(t.equal(b[k]), $"'{k}' differs");
+            Assert.True(t.Equals(b[k]), $"'{k}' differs");
         }
     }
 
@@ -107,7 +107,7 @@ public class TrainerTests
         var b = tr.Ema.StateDict();
         foreach (var (k, v) in a)
         {
-            Assert.True(v.Equal(b[k]), $"EMA '{k}' differs");
+            Assert.True(v.Equals(b[k]), $"EMA '{k}' differs");
         }
     }
 
