@@ -1,3 +1,4 @@
+using Diffusion.Ddpm;
 using Diffusion.Engine;
 using Diffusion.Models;
 using Diffusion.Tests.Support;
@@ -162,34 +163,32 @@ public class UNetTests
     }
 
     [Fact]
-    public void AdamSteps_ReduceTheNoisePredictionLossOnAFixedBatch()
+    public void AdamSteps_ReduceTheDdpmLossOnAFixedBatch()
     {
         using var model = new UNet(UNetConfig.MnistTiny);
         using var adam = optim.Adam(model.parameters(), lr: 2e-3);
+        var loss = new DdpmLoss(NoiseSchedule.Linear(1000));
         using var scope = NewDisposeScope();
         using var g = new Generator(21);
-        // A fixed batch: smooth blobs in [−1, 1], fixed timesteps and noise, x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε (linear β, T = 1000).
+        // A fixed batch: smooth blobs in [−1, 1], fixed timesteps and noise.
         var grid = linspace(-1, 1, 28);
         var r2 = grid.square().unsqueeze(0) + grid.square().unsqueeze(1);
         var x0 = stack(Enumerable.Range(0, 8).Select(i => (r2 * -(1.0 + i)).exp() * 2.0 - 1.0).ToList(), 0).unsqueeze(1);
         var t = randint(0, 1000, [8], generator: g);
         var noise = randn([8, 1, 28, 28], generator: g);
-        var alphaBars = (1 - linspace(1e-4, 0.02, 1000, ScalarType.Float64)).cumprod(0).to(ScalarType.Float32);
-        var ab = alphaBars.index_select(0, t).reshape(8, 1, 1, 1);
-        var xt = ab.sqrt() * x0 + (1 - ab).sqrt() * noise;
 
         double Evaluate()
         {
             using var s = NewDisposeScope();
             using var noGrad = no_grad();
-            return nn.functional.mse_loss(model.call(xt, t), noise).item<float>();
+            return loss.Compute(model.call, x0, t, noise).item<float>();
         }
 
         void TrainStep()
         {
             using var s = NewDisposeScope();
             adam.zero_grad();
-            nn.functional.mse_loss(model.call(xt, t), noise).backward();
+            loss.Compute(model.call, x0, t, noise).backward();
             adam.step();
         }
 
@@ -203,6 +202,28 @@ public class UNetTests
         double afterFive = Evaluate();
         Assert.True(afterOne < before, $"one step: {before} -> {afterOne}");
         Assert.True(afterFive < afterOne, $"five steps: {afterOne} -> {afterFive}");
+    }
+
+    [Fact]
+    public void DdpmLoss_WithGenerator_IsReproducibleAndEqualsTheExplicitForm()
+    {
+        var loss = new DdpmLoss(NoiseSchedule.Linear(100));
+        EpsilonModel model = (x, t) => x * 0.5;
+        using var scope = NewDisposeScope();
+        var x0 = randn([4, 1, 5, 5], ScalarType.Float64);
+        using var g1 = new Generator(3);
+        using var g2 = new Generator(3);
+        double a = loss.Compute(model, x0, g1).item<double>();
+        double b = loss.Compute(model, x0, g2).item<double>();
+        Assert.Equal(a, b);
+
+        // Same draws by hand: t first, then ε.
+        using var g3 = new Generator(3);
+        var t = randint(0, 100, [4], generator: g3);
+        var eps = randn(x0.shape, ScalarType.Float64, generator: g3);
+        var xt = new ForwardProcess(loss.Schedule).QSample(x0, t, eps);
+        double expected = (xt * 0.5 - eps).square().mean().item<double>();
+        Assert.Equal(expected, a, 12);
     }
 
     [Fact]
@@ -350,6 +371,22 @@ public class UNetDeterminismTests
         for (int i = 0; i < 5; i++)
         {
             Step();
+        }
+        Assert.Equal(before, LiveTensors.Count());
+    }
+
+    [Fact]
+    public void SamplingLoop_LeavesNoLiveTensors()
+    {
+        using var model = new UNet(UNetConfig.MnistTiny with { ImageSize = 8, ChannelMultipliers = [1, 2], AttentionResolutions = [4] });
+        model.eval();
+        var sampler = new DdpmSampler(NoiseSchedule.Linear(10));
+        using var g = new Generator(1);
+        sampler.Sample(model, [2, 1, 8, 8], g).Dispose();   // a first run may create lazily made state
+        long before = LiveTensors.Count();
+        using (var x = sampler.Sample(model, [2, 1, 8, 8], g))
+        {
+            Assert.Equal(new long[] { 2, 1, 8, 8 }, x.shape);
         }
         Assert.Equal(before, LiveTensors.Count());
     }
