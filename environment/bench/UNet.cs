@@ -38,7 +38,7 @@ internal sealed class ResBlock : nn.Module<Tensor, Tensor, Tensor>
     }
 }
 
-/// <summary>Nearest-neighbour 2x upsampling (the library's <see cref="Upsample.Nearest2x"/>) followed by a 3x3 convolution.</summary>
+/// <summary>Nearest-neighbour 2x upsampling (the library's <see cref="Models.Upsample.Nearest2x"/>) followed by a 3x3 convolution.</summary>
 internal sealed class UpsampleConv : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d _conv;
@@ -47,7 +47,7 @@ internal sealed class UpsampleConv : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        using var up = Upsample.Nearest2x(input);
+        using var up = Models.Upsample.Nearest2x(input, 2 * input.shape[2], 2 * input.shape[3]);
         return _conv.forward(up);
     }
 }

@@ -131,7 +131,7 @@ internal static class Cli
             using var setup = build(options);
             var run = setup.Run with { Command = CommandLine(config.Name, options, synthetic, threads) };
             using var trainer = new Trainer(setup.Model, setup.Loss, setup.Batches, options, run) { Log = Console.Out };
-            Console.WriteLine($"train: {config.Name}: {setup.Model.TypeName} with {setup.Model.ParameterCount:N0} parameters, {run.Data}; " +
+            Console.WriteLine($"train: {config.Name}: {setup.Model.GetType().Name} with {setup.Model.parameters().Sum(p => p.numel()):N0} parameters, {run.Data}; " +
                 $"{TorchEngine.Describe()}; {options.Steps} steps of batch {options.BatchSize}" +
                 (options.OutputFolder is null ? "" : $" -> {options.OutputFolder}"));
             if (trainer.ResumedFrom is { } from)
