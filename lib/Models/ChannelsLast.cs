@@ -10,7 +10,7 @@ namespace Diffusion.Models;
 /// </summary>
 /// <remarks>
 /// Convolutions, SiLU, dropout, broadcasting adds and <c>cat</c> of channels-last inputs keep the layout; <c>cat</c> of mixed
-/// layouts returns NCHW. LibTorch 2.10's channels-last GroupNorm is 10 to 30 times slower than its NCHW one on this machine,
+/// layouts returns NCHW. LibTorch 2.10's channels-last GroupNorm is 25 to 40 times slower than its NCHW one on this machine,
 /// which is why the course's models keep NCHW feature maps and use this layout only inside <see cref="Convolutions.Apply"/>.
 /// </remarks>
 public static class ChannelsLast

@@ -17,7 +17,7 @@ namespace Diffusion.Models;
 /// channels, 3×3), the input gradient when the output channels are not a multiple of it (e.g. the 32 → 1 output convolution
 /// of a grey-image UNet, whose gradient every other layer's training depends on): 168 of 1,260 shapes tried. Weight
 /// gradients, float64 and batch 1 are right. NCHW is otherwise the fast layout here: LibTorch's channels-last GroupNorm, which
-/// follows every convolution of the UNet, is 10 to 30 times slower than its NCHW one. So <see cref="Apply"/> runs:
+/// follows every convolution of the UNet, is 25 to 40 times slower than its NCHW one. So <see cref="Apply"/> runs:
 /// <list type="bullet">
 /// <item>when neither case can arise (input channels a multiple of 16 or at most 8; output channels a multiple of 16 or no
 /// input gradient wanted), and on GPUs and for other dtypes: the layer as it is;</item>
