@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+
+namespace Diffusion.Kernel.References;
+
+/// <summary>A package that could not be restored; the message names the package and version and NuGet's reason.</summary>
+internal sealed class PackageRestoreException(string message) : Exception(message);
+
+/// <summary>
+/// Restores the packages of <c>#r "nuget: ..."</c> as .NET Interactive does: one small project that references every package
+/// the notebook asked for so far (so they share one consistent set of dependencies), restored with <c>dotnet restore</c> from
+/// the machine's NuGet feeds into the global packages folder. Each set of packages gets its own folder under the cache, and a
+/// set of exact versions already restored there is not restored again (a kernel restart costs no restore).
+/// </summary>
+internal sealed partial class PackageRestorer
+{
+    private static readonly string[] MsBuildVariables = ["MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildLoadMicrosoftTargetsReadOnly"];
+    private readonly string _cacheRoot;
+    private readonly string _targetFramework;
+    private readonly Lock _lock = new();
+    private readonly List<PackageReference> _requested = [];
+    private readonly Dictionary<string, RestoredPackage> _restored = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Restores under <paramref name="cacheRoot"/> for <paramref name="targetFramework"/> (default: the running one).</summary>
+    public PackageRestorer(string cacheRoot, string? targetFramework = null)
+    {
+        _cacheRoot = cacheRoot;
+        _targetFramework = targetFramework ?? $"net{Environment.Version.Major}.{Environment.Version.Minor}";
+    }
+
+    /// <summary>The default cache: $XDG_CACHE_HOME/diffusion-kernel/packages, else ~/.cache/diffusion-kernel/packages.</summary>
+    public static string DefaultCacheRoot()
+    {
+        var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        if (string.IsNullOrEmpty(cache))
+        {
+            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            cache = home.Length > 0 ? Path.Combine(home, ".cache") : Path.GetTempPath();
+        }
+        return Path.Combine(cache, "diffusion-kernel", "packages");
+    }
+
+    /// <summary>The package as restored, or null when it was not (yet).</summary>
+    public RestoredPackage? Restored(PackageReference package)
+    {
+        lock (_lock)
+        {
+            return _restored.GetValueOrDefault(package.Name) is { } restored && SameRequest(restored.Package, package) ? restored : null;
+        }
+    }
+
+    /// <summary>
+    /// Restores <paramref name="packages"/> together with those restored before and returns them with their files; packages
+    /// restored before are returned at once.
+    /// </summary>
+    /// <exception cref="PackageRestoreException">NuGet could not restore them (unknown name or version, feed unreachable...).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled (the restore process is stopped).</exception>
+    public IReadOnlyList<RestoredPackage> Restore(IReadOnlyList<PackageReference> packages, CancellationToken token)
+    {
+        lock (_lock)
+        {
+            var fresh = new List<PackageReference>();
+            foreach (var package in packages)
+            {
+                if (_restored.TryGetValue(package.Name, out var earlier))
+                {
+                    if (!SameRequest(earlier.Package, package))
+                    {
+                        throw new PackageRestoreException(
+                            $"{package.Directive}: {earlier.Package.Name} {earlier.Version} is already loaded in this kernel (from "
+                            + $"{earlier.Package.Directive}); a second version cannot be loaded. Restart the kernel to change it.");
+                    }
+                    continue;
+                }
+                if (!fresh.Any(p => string.Equals(p.Name, package.Name, StringComparison.OrdinalIgnoreCase)))
+                {
+                    fresh.Add(package);
+                }
+            }
+            if (fresh.Count > 0)
+            {
+                var all = _requested.Concat(fresh).ToList();
+                var assets = RestoreProject(all, fresh, token);
+                foreach (var package in all)
+                {
+                    _restored[package.Name] = assets.Find(package)
+                        ?? throw new PackageRestoreException($"{package.Directive}: the restore did not produce the package {package.Name}.");
+                }
+                _requested.AddRange(fresh);
+            }
+            return packages.Select(p => _restored[p.Name]).ToList();
+        }
+    }
+
+    private static bool SameRequest(PackageReference a, PackageReference b) =>
+        string.Equals(a.Name, b.Name, StringComparison.OrdinalIgnoreCase) && string.Equals(a.Version, b.Version, StringComparison.OrdinalIgnoreCase);
+
+    private AssetsFile RestoreProject(IReadOnlyList<PackageReference> all, IReadOnlyList<PackageReference> fresh, CancellationToken token)
+    {
+        var project = ProjectXml(all);
+        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(project)))[..16].ToLowerInvariant();
+        var folder = Path.Combine(_cacheRoot, key);
+        var projectPath = Path.Combine(folder, "packages.csproj");
+        var assetsPath = Path.Combine(folder, "obj", "project.assets.json");
+        var cached = File.Exists(assetsPath) && File.Exists(projectPath) && File.ReadAllText(projectPath) == project
+            && !all.Any(p => p.IsFloating) && File.GetLastWriteTimeUtc(assetsPath) >= File.GetLastWriteTimeUtc(projectPath);
+        if (!cached)
+        {
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(projectPath, project);
+            RunRestore(projectPath, fresh, token);
+        }
+        try
+        {
+            return AssetsFile.Load(assetsPath, _targetFramework);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException)
+        {
+            throw new PackageRestoreException($"{Names(fresh)}: NuGet's restore left no usable {assetsPath}: {e.Message}");
+        }
+    }
+
+    private string ProjectXml(IReadOnlyList<PackageReference> packages)
+    {
+        var project = new XElement("Project", new XAttribute("Sdk", "Microsoft.NET.Sdk"),
+            new XComment(" Written by the course kernel for #r \"nuget: ...\"; restored, never built. "),
+            new XElement("PropertyGroup",
+                new XElement("TargetFramework", _targetFramework),
+                new XElement("ImplicitUsings", "disable"),
+                new XElement("TreatWarningsAsErrors", "false")),
+            new XElement("ItemGroup", packages.Select(p =>
+                new XElement("PackageReference", new XAttribute("Include", p.Name), new XAttribute("Version", p.VersionRange)))));
+        return project.ToString() + "\n";
+    }
+
+    private static void RunRestore(string projectPath, IReadOnlyList<PackageReference> fresh, CancellationToken token)
+    {
+        var start = new ProcessStartInfo(DotnetExecutable())
+        {
+            WorkingDirectory = Path.GetDirectoryName(projectPath)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+        {
+            "restore", projectPath, "--nologo", "-v", "quiet",
+            "-p:ImportDirectoryBuildProps=false", "-p:ImportDirectoryBuildTargets=false", "-p:ImportDirectoryPackagesProps=false",
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        foreach (var variable in MsBuildVariables)
+        {
+            start.Environment.Remove(variable); // set when the kernel runs under `dotnet test`; they would steer the child's MSBuild
+        }
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+
+        Process? started;
+        try
+        {
+            started = Process.Start(start);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new PackageRestoreException($"{Names(fresh)}: NuGet packages are restored with the .NET SDK, and '{start.FileName}' "
+                + $"could not be started ({e.Message}). Install the .NET SDK or put dotnet on PATH.");
+        }
+        using var process = started
+            ?? throw new PackageRestoreException($"{Names(fresh)}: could not start '{start.FileName} restore'.");
+        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var errors = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        try
+        {
+            process.WaitForExitAsync(token).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        var text = output.GetAwaiter().GetResult() + "\n" + errors.GetAwaiter().GetResult();
+        if (process.ExitCode != 0)
+        {
+            throw new PackageRestoreException(FailureMessage(fresh, text, process.ExitCode));
+        }
+    }
+
+    [GeneratedRegex(@"(?:error|warning) (?<code>NU\d+|MSB\d+|NETSDK\d+): (?<text>.*?)(?: \[[^\]]*\])?\s*$", RegexOptions.Multiline)]
+    private static partial Regex DiagnosticLine();
+
+    /// <summary>The message for a failed restore: the packages asked for, then NuGet's error lines, then what to check.</summary>
+    public static string FailureMessage(IReadOnlyList<PackageReference> fresh, string output, int exitCode)
+    {
+        var lines = output.Split('\n')
+            .Where(l => l.Contains(" error ", StringComparison.Ordinal))
+            .Select(l => DiagnosticLine().Match(l))
+            .Where(m => m.Success)
+            .Select(m => $"{m.Groups["code"].Value}: {m.Groups["text"].Value.Trim()}")
+            .Distinct()
+            .ToList();
+        if (lines.Count == 0)
+        {
+            lines.Add($"dotnet restore exited with code {exitCode}: {output.Trim()}");
+        }
+        return $"{Names(fresh)} could not be restored:\n  " + string.Join("\n  ", lines)
+            + "\nCheck the package name and version (nuget.org, or the feeds of your NuGet.config).";
+    }
+
+    private static string Names(IReadOnlyList<PackageReference> packages) => string.Join(", ", packages.Select(p => p.Directive));
+
+    /// <summary>The dotnet executable: the one running the kernel, else DOTNET_ROOT's, else the one on PATH.</summary>
+    public static string DotnetExecutable()
+    {
+        var process = Environment.ProcessPath;
+        if (process is not null && Path.GetFileNameWithoutExtension(process) == "dotnet")
+        {
+            return process;
+        }
+        var root = Environment.GetEnvironmentVariable("DOTNET_ROOT");
+        if (!string.IsNullOrEmpty(root) && File.Exists(Path.Combine(root, "dotnet")))
+        {
+            return Path.Combine(root, "dotnet");
+        }
+        return "dotnet";
+    }
+}
