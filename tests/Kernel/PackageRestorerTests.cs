@@ -40,6 +40,11 @@ public sealed class PackageRestorerTests : IDisposable
         Assert.Contains("#r \"nuget: Newtonsoft.Json, 99.0.0\" could not be restored", error.Message);
         Assert.Contains("NU1102", error.Message);
         Assert.Contains("Check the package name and version", error.Message);
+
+        // NuGet leaves an assets file behind after a failure; asking again restores again and fails the same way.
+        error = Assert.Throws<PackageRestoreException>(() =>
+            new PackageRestorer(_cache.FullName).Restore([new PackageReference("Newtonsoft.Json", "99.0.0")], CancellationToken.None));
+        Assert.Contains("NU1102", error.Message);
     }
 
     [Fact]

@@ -105,13 +105,17 @@ internal sealed partial class PackageRestorer
         var folder = Path.Combine(_cacheRoot, key);
         var projectPath = Path.Combine(folder, "packages.csproj");
         var assetsPath = Path.Combine(folder, "obj", "project.assets.json");
-        var cached = File.Exists(assetsPath) && File.Exists(projectPath) && File.ReadAllText(projectPath) == project
-            && !all.Any(p => p.IsFloating) && File.GetLastWriteTimeUtc(assetsPath) >= File.GetLastWriteTimeUtc(projectPath);
+        // NuGet writes the assets file even when a restore fails, so success is marked by a file of our own.
+        var successPath = Path.Combine(folder, "restored");
+        var cached = File.Exists(successPath) && File.Exists(projectPath) && File.ReadAllText(projectPath) == project
+            && !all.Any(p => p.IsFloating);
         if (!cached)
         {
             Directory.CreateDirectory(folder);
+            File.Delete(successPath);
             File.WriteAllText(projectPath, project);
             RunRestore(projectPath, fresh, token);
+            File.WriteAllText(successPath, "");
         }
         try
         {
