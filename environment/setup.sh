@@ -76,4 +76,12 @@ if [ ! -f "$kernel_dll" ]; then
   echo "setup: the kernel was not built: $kernel_dll" >&2; exit 1
 fi
 /usr/bin/python3 "$root/environment/kernel/install_kernelspec.py" "$kernel_dll" "$(command -v dotnet)"
+# .NET Interactive side by side, for comparison: the tool pinned by .config/dotnet-tools.json, restored locally (never
+# globally), as the kernelspec 'dotnet-interactive-csharp' (".NET Interactive (C#)") running that restored tool.
+if ! out=$(cd "$root" && dotnet tool restore 2>&1); then
+  echo "$out" >&2
+  echo "setup: 'dotnet tool restore' failed (see above)" >&2
+  exit 1
+fi
+/usr/bin/python3 "$root/environment/kernel/install_kernelspec.py" --dotnet-interactive "$(command -v dotnet)"
 # --- end Jupyter kernel -------------------------------------------------------------------------------
