@@ -9,9 +9,9 @@ public sealed class CellReferencesTests : IDisposable
 
     public void Dispose() => _cache.Delete(recursive: true);
 
-    private (string Source, int References, CellError? Error, string Output) Restore(string code)
+    private (string Source, int References, CellError? Error, string Output) Restore(string code, CellReferences? references = null)
     {
-        var references = new CellReferences(Path.GetTempPath(), new PackageRestorer(_cache.FullName));
+        references ??= new CellReferences(Path.GetTempPath(), new PackageRestorer(_cache.FullName));
         var output = new StringWriter();
         var (source, added, error) = references.RestorePackages(code, ScriptHost.ParseOptions, output, CancellationToken.None);
         return (source, added.Count, error, output.ToString());
@@ -41,5 +41,15 @@ public sealed class CellReferencesTests : IDisposable
         Assert.Equal("\nvar x = 1;", source); // the line stays, so positions in errors still match the cell
         Assert.Equal(1, references);
         Assert.Equal("Installed package Newtonsoft.Json 13.0.1" + Environment.NewLine, output);
+    }
+
+    [Fact]
+    public void APackageAskedForAgain_AddsNothingAndSaysNothing()
+    {
+        var references = new CellReferences(Path.GetTempPath(), new PackageRestorer(_cache.FullName));
+        const string Cell = "#r \"nuget: Newtonsoft.Json, 13.0.1\"";
+        Assert.Equal(1, Restore(Cell, references).References);
+        var (source, added, error, output) = Restore(Cell, references);
+        Assert.Equal(("", 0, (CellError?)null, ""), (source, added, error, output));
     }
 }

@@ -16,6 +16,7 @@ internal sealed class CellReferences
 {
     private readonly PackageRestorer _packages;
     private readonly AssemblyResolver _assemblies;
+    private readonly HashSet<string> _referenced = new(StringComparer.Ordinal);
 
     /// <summary>Paths resolve from <paramref name="baseDirectory"/>; packages restore with <paramref name="packages"/>.</summary>
     public CellReferences(string baseDirectory, PackageRestorer packages)
@@ -32,7 +33,7 @@ internal sealed class CellReferences
     /// <summary>
     /// Restores the packages of the cell's <c>#r "nuget: ..."</c> directives, registers their files for loading and writes
     /// which packages were installed to <paramref name="output"/>. Returns the source without those directives and the
-    /// compile-time references to add, or an error (a malformed directive, a failed or interrupted restore).
+    /// compile-time references not added before, or an error (a malformed directive, a failed or interrupted restore).
     /// </summary>
     public (string Source, IReadOnlyList<MetadataReference> References, CellError? Error) RestorePackages(
         string source, CSharpParseOptions parseOptions, TextWriter output, CancellationToken token)
@@ -73,7 +74,7 @@ internal sealed class CellReferences
         {
             package.RuntimeAssemblies.ToList().ForEach(_assemblies.AddAssembly);
             package.NativeLibraries.ToList().ForEach(_assemblies.AddNativeLibrary);
-            references.AddRange(package.CompileAssemblies.Select(p => MetadataReference.CreateFromFile(p)));
+            references.AddRange(package.CompileAssemblies.Where(_referenced.Add).Select(p => MetadataReference.CreateFromFile(p)));
             if (fresh.Contains(package.Package))
             {
                 var with = package.Dependencies.Count == 0 ? "" : $" (with {string.Join(", ", package.Dependencies)})";
