@@ -25,6 +25,7 @@ public sealed class DotNetInteractiveHost
     private readonly ConstructorInfo _formattedValue;
     private readonly Type _formattedValueType;
     private readonly MethodInfo _format;
+    private readonly MethodInfo _register;
 
     private DotNetInteractiveHost(Func<string, Type> type)
     {
@@ -44,6 +45,8 @@ public sealed class DotNetInteractiveHost
         _formattedValue = Member(_formattedValueType.GetConstructor([typeof(string), typeof(string)]), "FormattedValue(string, string)");
         _format = Member(_formattedValueType.GetMethod("CreateManyFromObject", BindingFlags.Public | BindingFlags.Static, [typeof(object), typeof(string[])]),
             "FormattedValue.CreateManyFromObject(object, string[])");
+        _register = Member(type($"{Root}.Formatting.Formatter").GetMethod("Register", BindingFlags.Public | BindingFlags.Static,
+            [typeof(Type), typeof(Action<object, TextWriter>), typeof(string)]), "Formatter.Register(Type, Action<object, TextWriter>, string)");
     }
 
     /// <summary>The .NET Interactive running this process, or null (the course kernel, a console, a test).</summary>
@@ -76,6 +79,51 @@ public sealed class DotNetInteractiveHost
         var id = Guid.NewGuid().ToString("N");
         Publish(context, _produced.Invoke([value, _command.GetValue(context), Formatted(value), id]));
         return next => Publish(context, _updated.Invoke([next, id, _command.GetValue(context), Formatted(next)]));
+    }
+
+    /// <summary>
+    /// Registers .NET Interactive formatters (text/html and text/plain, from the bundle) for the public types of
+    /// <paramref name="assembly"/> that have a <c>ToMimeBundle()</c> but no <see cref="TypeFormatterSourceAttribute"/>, so
+    /// they render richly as a cell's value too; returns how many types it registered.
+    /// </summary>
+    public int RegisterFormatters(Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        var types = Loadable(assembly).Where(t => t.IsVisible && !t.IsAbstract && Renders(t)).ToList();
+        foreach (var type in types)
+        {
+            foreach (var mime in new[] { "text/html", "text/plain" })
+            {
+                var formatter = new MimeBundleFormatter(mime);
+                _register.Invoke(null, [type, (Action<object, TextWriter>)((value, writer) => formatter.Format(value, writer)), mime]);
+            }
+        }
+        return types.Count;
+    }
+
+    /// <summary>The assembly's types that load (a type whose base lives in an assembly not found here is skipped).</summary>
+    private static IEnumerable<Type> Loadable(Assembly assembly)
+    {
+        try
+        {
+            return assembly.GetTypes();
+        }
+        catch (ReflectionTypeLoadException e)
+        {
+            return e.Types.OfType<Type>();
+        }
+    }
+
+    private static bool Renders(Type type)
+    {
+        try
+        {
+            return MimeBundles.HasBundle(type) && type.GetCustomAttribute<TypeFormatterSourceAttribute>(inherit: true) is null;
+        }
+        catch (Exception e) when (e is TypeLoadException or FileNotFoundException or FileLoadException)
+        {
+            return false;
+        }
     }
 
     private void Publish(object context, object displayEvent) => _publish.Invoke(context, [displayEvent]);

@@ -24,14 +24,24 @@ public class DotNetInteractiveFormattingTests
         public IReadOnlyDictionary<string, string> ToMimeBundle() => new Dictionary<string, string> { ["image/png"] = "iVBOR", ["text/plain"] = "png" };
     }
 
+    /// <summary>Public and unmarked: <see cref="DotNetInteractiveHost.RegisterFormatters"/> gives it formatters.</summary>
     public sealed class Unmarked
     {
         public IReadOnlyDictionary<string, string> ToMimeBundle() => new Dictionary<string, string> { ["text/html"] = "<b>unmarked</b>" };
     }
 
-    private static readonly Lazy<Func<object, string, string>> ToDisplayString = new(LoadFormatter);
+    /// <summary>Not public: left to .NET Interactive's default formatting.</summary>
+    internal sealed class Hidden
+    {
+        public IReadOnlyDictionary<string, string> ToMimeBundle() => new Dictionary<string, string> { ["text/html"] = "<b>hidden</b>" };
+    }
 
-    private static Func<object, string, string> LoadFormatter()
+    private static readonly Lazy<(AssemblyLoadContext Context, Func<object, string, string> ToDisplayString)> Tool = new(Load);
+
+    private static Func<object, string, string> ToDisplayString => Tool.Value.ToDisplayString;
+
+    /// <summary>.NET Interactive's core and Formatting assemblies from the restored tool, in a load context of their own.</summary>
+    private static (AssemblyLoadContext, Func<object, string, string>) Load()
     {
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root(), ".config", "dotnet-tools.json")));
         var version = manifest.RootElement.GetProperty("tools").GetProperty("microsoft.dotnet-interactive").GetProperty("version").GetString()!;
@@ -48,25 +58,40 @@ public class DotNetInteractiveFormattingTests
             .Where(File.Exists).Select(c.LoadFromAssemblyPath).FirstOrDefault();
         var formatter = context.LoadFromAssemblyPath(Path.Combine(folder, "Microsoft.DotNet.Interactive.Formatting.dll"))
             .GetType("Microsoft.DotNet.Interactive.Formatting.Formatter", throwOnError: true)!;
+        context.LoadFromAssemblyPath(Path.Combine(folder, "Microsoft.DotNet.Interactive.dll"));
         var method = formatter.GetMethods(BindingFlags.Public | BindingFlags.Static)
             .Single(m => m.Name == "ToDisplayString" && m.GetParameters().Select(p => p.ParameterType).SequenceEqual([typeof(object), typeof(string)]));
-        return (value, mime) => (string)method.Invoke(null, [value, mime])!;
+        return (context, (value, mime) => (string)method.Invoke(null, [value, mime])!);
     }
 
     [Fact]
     public void MarkedTypes_AreFormattedFromTheirBundle()
     {
-        Assert.Equal("<b>html</b>", ToDisplayString.Value(new Html(), "text/html"));
-        Assert.Equal("iVBOR", ToDisplayString.Value(new Png(), "image/png"));
-        Assert.Equal("png", ToDisplayString.Value(new Png(), "text/plain"));
+        Assert.Equal("<b>html</b>", ToDisplayString(new Html(), "text/html"));
+        Assert.Equal("iVBOR", ToDisplayString(new Png(), "image/png"));
+        Assert.Equal("png", ToDisplayString(new Png(), "text/plain"));
         // The default display (text/html) of an image-only bundle shows the image.
-        Assert.Equal("<img src=\"data:image/png;base64,iVBOR\" />", ToDisplayString.Value(new Png(), "text/html"));
+        Assert.Equal("<img src=\"data:image/png;base64,iVBOR\" />", ToDisplayString(new Png(), "text/html"));
     }
 
     [Fact]
-    public void UnmarkedTypes_GetDotNetInteractivesDefaultFormatting()
+    public void TheBridge_FindsEveryMemberItUsesInThisVersion()
     {
-        // Without the attribute the convention does not apply: the bundle is not used (the test can tell the two apart).
-        Assert.DoesNotContain("<b>unmarked</b>", ToDisplayString.Value(new Unmarked(), "text/html"), StringComparison.Ordinal);
+        var host = DotNetInteractiveHost.Find(Tool.Value.Context.Assemblies);
+        Assert.NotNull(host);
+        Assert.False(host.Cancellation.CanBeCanceled); // no cell runs here
+        Assert.Contains("no running cell", Assert.Throws<InvalidOperationException>(() => host.Display("x")).Message);
+    }
+
+    [Fact]
+    public void RegisterFormatters_GivesPublicUnmarkedTypesTheirBundle()
+    {
+        var host = DotNetInteractiveHost.Find(Tool.Value.Context.Assemblies)!;
+        var registered = host.RegisterFormatters(typeof(Unmarked).Assembly);
+        Assert.True(registered >= 1);
+        Assert.Equal("<b>unmarked</b>", ToDisplayString(new Unmarked(), "text/html"));
+        Assert.Equal("<b>html</b>", ToDisplayString(new Html(), "text/html")); // marked types keep their convention formatters
+        // Without either, the bundle is not used: .NET Interactive shows its own view of the object.
+        Assert.DoesNotContain("<b>hidden</b>", ToDisplayString(new Hidden(), "text/html"), StringComparison.Ordinal);
     }
 }

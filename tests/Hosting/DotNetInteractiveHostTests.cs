@@ -58,6 +58,10 @@ public class DotNetInteractiveHostTests
                 public static IReadOnlyList<FormattedValue> CreateManyFromObject(object value, params string[] mimeTypes) =>
                     new[] { new FormattedValue("text/html", "<i>" + value + "</i>") };
             }
+            public static class Formatter
+            {
+                public static void Register(System.Type type, System.Action<object, System.IO.TextWriter> formatter, string mimeType = "text/plain") { }
+            }
         }
         """;
 

@@ -15,6 +15,8 @@ DOTNET_INTERACTIVE = "dotnet-interactive-csharp"
 ROOT = os.path.dirname(os.path.dirname(KERNEL_DIR))
 LIB_DLL = os.path.join(ROOT, "bin", "Release", "net10.0", "Diffusion.Lib.dll")
 TIMEOUT = 180
+# A 2x2 grey PNG: the library's TensorImage, unmarked, must still render as an image as a cell's value.
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAAAAABX3VL4AAAADklEQVR4nGNoaGBoaAAABgYCASzBUNcAAAAASUVORK5CYII="
 
 # A type that renders itself, as the library's figures and images do, opted in to .NET Interactive's formatters.
 PICTURE = (
@@ -87,6 +89,7 @@ class LibraryUnderBothKernelsTests(unittest.TestCase):
                 "var show = Diffusion.Hosting.NotebookHost.Display!(new Picture());\n"
                 "for (var i = 1; i <= 5; i++) { show(new Picture { Name = $\"step {i}\" }); }",
                 "Diffusion.Hosting.NotebookHost.Cancellation.CanBeCanceled",
+                f'new Diffusion.Plotting.TensorImage(Convert.FromBase64String("{PNG}"), "grey")',
             ], folder)
 
     def check(self, kernel):
@@ -99,6 +102,8 @@ class LibraryUnderBothKernelsTests(unittest.TestCase):
         self.assertEqual(len(nb.cells[5].outputs), 1, nb.cells[5].outputs)
         self.assertEqual(nb.cells[5].outputs[0]["data"]["text/html"], "<b>step 5</b>")
         self.assertEqual(texts(nb.cells[6]), ["True"])
+        html = nb.cells[7].outputs[0]["data"]["text/html"]
+        self.assertTrue(html.startswith(f'<img src="data:image/png;base64,{PNG}"'), html[:200])
 
     def test_course_kernel(self):
         self.check(KERNEL_NAME)
