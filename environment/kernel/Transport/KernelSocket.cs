@@ -32,14 +32,6 @@ internal sealed class KernelSocket : IDisposable
     /// <summary>A DEALER socket (tests acting as a client).</summary>
     public static KernelSocket Dealer() => new(new DealerSocket());
 
-    /// <summary>A SUB socket subscribed to every topic (tests acting as a client).</summary>
-    public static KernelSocket Subscriber()
-    {
-        var socket = new SubscriberSocket();
-        socket.SubscribeToAnyTopic();
-        return new KernelSocket(socket);
-    }
-
     /// <summary>
     /// Binds to a port of the connection file: tcp://ip:port, or for the ipc transport the Unix socket ip-port, which NetMQ
     /// cannot serve itself (its ipc:// is TCP on loopback), so an <see cref="IpcRelay"/> forwards it to a loopback TCP port.
