@@ -84,7 +84,7 @@ public sealed class PackageRestorerTests : IDisposable
             /home/u/.cache/diffusion-kernel/packages/ab/packages.csproj : error NU1101: Unable to find package Foo. No packages exist with this id in source(s): nuget.org [/home/u/.cache/diffusion-kernel/packages/ab/packages.csproj]
               Failed to restore /home/u/.cache/diffusion-kernel/packages/ab/packages.csproj (in 1.2 sec).
             """;
-        var message = PackageRestorer.FailureMessage([new PackageReference("Foo", "1.0.0")], Output, 1);
+        var message = DotnetRestore.FailureMessage([new PackageReference("Foo", "1.0.0")], Output, 1);
         Assert.Equal("#r \"nuget: Foo, 1.0.0\" could not be restored:\n"
             + "  NU1101: Unable to find package Foo. No packages exist with this id in source(s): nuget.org\n"
             + "Check the package name and version (nuget.org, or the feeds of your NuGet.config).", message);
