@@ -408,10 +408,10 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
         }
     }
 
-    private static JsonObject Bundle(object? value)
+    private JsonObject Bundle(object? value)
     {
         var data = new JsonObject();
-        foreach (var (mime, text) in MimeBundle.For(value))
+        foreach (var (mime, text) in MimeBundle.For(value, _bridge.Format))
         {
             data[mime] = mime.EndsWith("json", StringComparison.Ordinal) && TryParse(text) is { } json ? json : text;
         }

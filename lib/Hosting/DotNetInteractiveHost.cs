@@ -82,23 +82,31 @@ public sealed class DotNetInteractiveHost
     }
 
     /// <summary>
-    /// Registers .NET Interactive formatters (text/html and text/plain, from the bundle) for the public types of
-    /// <paramref name="assembly"/> that have a <c>ToMimeBundle()</c> but no <see cref="TypeFormatterSourceAttribute"/>, so
-    /// they render richly as a cell's value too; returns how many types it registered.
+    /// Registers .NET Interactive formatters (text/html and text/plain, from <see cref="NotebookFormatters.TryFormat"/>) for
+    /// <paramref name="types"/>, except those that carry <see cref="TypeFormatterSourceAttribute"/> (.NET Interactive finds
+    /// theirs), so they render richly as a cell's value too; returns how many types it registered.
     /// </summary>
-    public int RegisterFormatters(Assembly assembly)
+    public int RegisterFormatters(IEnumerable<Type> types)
     {
-        ArgumentNullException.ThrowIfNull(assembly);
-        var types = Loadable(assembly).Where(t => t.IsVisible && !t.IsAbstract && Renders(t)).ToList();
-        foreach (var type in types)
+        ArgumentNullException.ThrowIfNull(types);
+        var count = 0;
+        foreach (var type in types.Where(t => t.GetCustomAttribute<TypeFormatterSourceAttribute>(inherit: true) is null))
         {
             foreach (var mime in new[] { "text/html", "text/plain" })
             {
                 var formatter = new MimeBundleFormatter(mime);
                 _register.Invoke(null, [type, (Action<object, TextWriter>)((value, writer) => formatter.Format(value, writer)), mime]);
             }
+            count++;
         }
-        return types.Count;
+        return count;
+    }
+
+    /// <summary>The public, concrete types of <paramref name="assembly"/> with a <c>ToMimeBundle()</c> (types that do not load are skipped).</summary>
+    public static IEnumerable<Type> SelfRenderingTypes(Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        return Loadable(assembly).Where(t => t.IsVisible && !t.IsAbstract && Renders(t));
     }
 
     /// <summary>The assembly's types that load (a type whose base lives in an assembly not found here is skipped).</summary>
@@ -118,7 +126,7 @@ public sealed class DotNetInteractiveHost
     {
         try
         {
-            return MimeBundles.HasBundle(type) && type.GetCustomAttribute<TypeFormatterSourceAttribute>(inherit: true) is null;
+            return MimeBundles.HasBundle(type);
         }
         catch (Exception e) when (e is TypeLoadException or FileNotFoundException or FileLoadException)
         {
@@ -128,10 +136,10 @@ public sealed class DotNetInteractiveHost
 
     private void Publish(object context, object displayEvent) => _publish.Invoke(context, [displayEvent]);
 
-    /// <summary>The bundle's MIME types as FormattedValues, or .NET Interactive's own formatting for other objects.</summary>
+    /// <summary>The library's MIME bundle as FormattedValues (<see cref="NotebookFormatters"/>), or .NET Interactive's own formatting.</summary>
     private object Formatted(object? value)
     {
-        if (MimeBundles.Of(value) is not { } bundle)
+        if (value is null || NotebookFormatters.TryFormat(value) is not { } bundle)
         {
             return _format.Invoke(null, [value, Array.Empty<string>()])!;
         }

@@ -1,9 +1,10 @@
 namespace Diffusion.Hosting;
 
 /// <summary>
-/// .NET Interactive's formatters for any type with a <c>ToMimeBundle()</c> (see <see cref="TypeFormatterSourceAttribute"/>):
-/// one per MIME type a bundle may hold. Each writes the object's bundle entry of its MIME type; text/html falls back to the
-/// bundle's image or text (<see cref="MimeBundles.ToHtml"/>), so the default display shows images too.
+/// .NET Interactive's formatters for any type with a <c>ToMimeBundle()</c> (see <see cref="TypeFormatterSourceAttribute"/>)
+/// or a formatter in <see cref="NotebookFormatters"/>: one per MIME type a bundle may hold. Each writes the object's bundle
+/// entry of its MIME type; text/html falls back to the bundle's image or text (<see cref="MimeBundles.ToHtml"/>), so the
+/// default display shows images too.
 /// </summary>
 public sealed class MimeBundleFormatterSource
 {
@@ -32,7 +33,7 @@ public sealed class MimeBundleFormatter(string mimeType)
     public bool Format(object instance, TextWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        if (MimeBundles.Of(instance) is not { } bundle)
+        if (NotebookFormatters.TryFormat(instance) is not { } bundle)
         {
             return false;
         }

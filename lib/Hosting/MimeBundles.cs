@@ -5,9 +5,9 @@ using System.Reflection;
 namespace Diffusion.Hosting;
 
 /// <summary>
-/// Reads the rich representation of objects that offer one: a public instance method
-/// <c>IReadOnlyDictionary&lt;string, string&gt; ToMimeBundle()</c> (MIME type to text; binary formats in base64), found by
-/// reflection so that any type can take part without referencing this library.
+/// Helpers for MIME bundles (MIME type to text; binary formats in base64) in hosts that need more than
+/// <see cref="NotebookFormatters.TryFormat"/>: which types render themselves with a public instance method
+/// <c>IReadOnlyDictionary&lt;string, string&gt; ToMimeBundle()</c>, and a bundle as one piece of HTML.
 /// </summary>
 public static class MimeBundles
 {
@@ -15,26 +15,6 @@ public static class MimeBundles
 
     /// <summary>True when <paramref name="type"/> has a public <c>ToMimeBundle()</c>.</summary>
     public static bool HasBundle(Type type) => MethodOf(type) is not null;
-
-    /// <summary>The object's bundle with <c>text/plain</c> always present (its ToString() when the bundle has none); null when
-    /// the object has no <c>ToMimeBundle()</c>.</summary>
-    public static IReadOnlyDictionary<string, string>? Of(object? value)
-    {
-        if (value is null || MethodOf(value.GetType()) is not { } method)
-        {
-            return null;
-        }
-        var bundle = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (method.Invoke(value, null) is IEnumerable<KeyValuePair<string, string>> pairs)
-        {
-            foreach (var (mime, data) in pairs)
-            {
-                bundle[mime] = data;
-            }
-        }
-        bundle.TryAdd("text/plain", value.ToString() ?? "");
-        return bundle;
-    }
 
     /// <summary>
     /// The bundle as HTML, for hosts that show one format: its text/html; else its image (PNG, JPEG, GIF as a data URL; SVG

@@ -87,8 +87,11 @@ public class DotNetInteractiveFormattingTests
     public void RegisterFormatters_GivesPublicUnmarkedTypesTheirBundle()
     {
         var host = DotNetInteractiveHost.Find(Tool.Value.Context.Assemblies)!;
-        var registered = host.RegisterFormatters(typeof(Unmarked).Assembly);
-        Assert.True(registered >= 1);
+        var types = DotNetInteractiveHost.SelfRenderingTypes(typeof(Unmarked).Assembly).ToList();
+        Assert.Contains(typeof(Unmarked), types);
+        Assert.Contains(typeof(Html), types);
+        Assert.DoesNotContain(typeof(Hidden), types);
+        Assert.Equal(types.Count - 2, host.RegisterFormatters(types)); // Html and Png carry the attribute
         Assert.Equal("<b>unmarked</b>", ToDisplayString(new Unmarked(), "text/html"));
         Assert.Equal("<b>html</b>", ToDisplayString(new Html(), "text/html")); // marked types keep their convention formatters
         // Without either, the bundle is not used: .NET Interactive shows its own view of the object.

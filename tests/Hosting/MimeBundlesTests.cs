@@ -12,13 +12,8 @@ public class MimeBundlesTests
     }
 
     [Fact]
-    public void Of_AddsPlainTextAndIsNullWithoutABundle()
+    public void HasBundle_TellsSelfRenderingTypes()
     {
-        var bundle = MimeBundles.Of(new Rich(new() { ["text/html"] = "<b>x</b>" }))!;
-        Assert.Equal("<b>x</b>", bundle["text/html"]);
-        Assert.Equal("rich", bundle["text/plain"]);
-        Assert.Null(MimeBundles.Of("plain string"));
-        Assert.Null(MimeBundles.Of(null));
         Assert.True(MimeBundles.HasBundle(typeof(Rich)));
         Assert.False(MimeBundles.HasBundle(typeof(string)));
     }

@@ -90,6 +90,8 @@ class LibraryUnderBothKernelsTests(unittest.TestCase):
                 "for (var i = 1; i <= 5; i++) { show(new Picture { Name = $\"step {i}\" }); }",
                 "Diffusion.Hosting.NotebookHost.Cancellation.CanBeCanceled",
                 f'new Diffusion.Plotting.TensorImage(Convert.FromBase64String("{PNG}"), "grey")',
+                "Plotly.NET.CSharp.Chart.Point<double, double, string>(x: new double[] { 1, 2 }, y: new double[] { 5, 3 })",
+                'AppDomain.CurrentDomain.GetAssemblies().Count(a => a.GetName().Name == "FSharp.Core")',
             ], folder)
 
     def check(self, kernel):
@@ -104,6 +106,11 @@ class LibraryUnderBothKernelsTests(unittest.TestCase):
         self.assertEqual(texts(nb.cells[6]), ["True"])
         html = nb.cells[7].outputs[0]["data"]["text/html"]
         self.assertTrue(html.startswith(f'<img src="data:image/png;base64,{PNG}"'), html[:200])
+        # A Plotly.NET chart (the library's NotebookFormatters) draws; F# packages share one FSharp.Core.
+        chart = nb.cells[8].outputs[0]["data"]["text/html"]
+        self.assertIn('"type":"scatter"', chart)
+        self.assertIn('"y":[5.0,3.0]', chart)
+        self.assertEqual(texts(nb.cells[9]), ["1"])
 
     def test_course_kernel(self):
         self.check(KERNEL_NAME)
