@@ -29,8 +29,8 @@ internal static class DotNetInteractiveSetup
                 return;
             }
             LoadedAssemblyReuse.Install(AssemblyLoadContext.Default);
-            host.RegisterFormatters(DotNetInteractiveHost.SelfRenderingTypes(typeof(DotNetInteractiveSetup).Assembly)
-                .Append(typeof(Plotly.NET.GenericChart)));
+            host.RegisterFormatters(DotNetInteractiveHost.SelfRenderingTypes(typeof(DotNetInteractiveSetup).Assembly));
+            RegisterCharts(host);
         }
         catch (Exception e) when (e is NotSupportedException or System.Reflection.TargetInvocationException or TypeLoadException
             or FileNotFoundException or FileLoadException)
@@ -38,4 +38,11 @@ internal static class DotNetInteractiveSetup
             Console.Error.WriteLine($"Diffusion.Hosting: set-up for .NET Interactive incomplete: {e.Message}");
         }
     }
+
+    /// <summary>
+    /// Plotly.NET's charts; a method of its own so that a missing Plotly.NET fails here, inside the caller's try, and not
+    /// when the module initializer is compiled (which would fail the whole library in every host).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RegisterCharts(DotNetInteractiveHost host) => host.RegisterFormatters([typeof(Plotly.NET.GenericChart)]);
 }
