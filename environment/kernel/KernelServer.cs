@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Diffusion.Kernel.Display;
 using Diffusion.Kernel.Execution;
 using Diffusion.Kernel.Protocol;
-using Diffusion.Kernel.ZeroMq;
+using Diffusion.Kernel.Transport;
 using Microsoft.CodeAnalysis.CSharp;
 
 namespace Diffusion.Kernel;
@@ -17,12 +17,11 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
 {
     private static readonly TimeSpan InterruptGrace = TimeSpan.FromSeconds(3);
     private readonly ConnectionInfo _connection;
-    private readonly ZmqContext _context = new();
-    private readonly ZmqSocket _shell;
-    private readonly ZmqSocket _control;
-    private readonly ZmqSocket _stdin;
-    private readonly ZmqSocket _iopubSocket;
-    private readonly ZmqSocket _heartbeat;
+    private readonly KernelSocket _shell;
+    private readonly KernelSocket _control;
+    private readonly KernelSocket _stdin;
+    private readonly KernelSocket _iopubSocket;
+    private readonly KernelSocket _heartbeat;
     private readonly MessageSigner _signer;
     private readonly Iopub _iopub;
     private readonly string _session = Guid.NewGuid().ToString();
@@ -45,11 +44,11 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
         _connection = connection;
         _log = new StreamWriter(Console.OpenStandardError()) { AutoFlush = true };
         _signer = new MessageSigner(connection.Key);
-        _shell = Bind(ZmqSocketType.Router, connection.ShellPort);
-        _control = Bind(ZmqSocketType.Router, connection.ControlPort);
-        _stdin = Bind(ZmqSocketType.Router, connection.StdinPort);
-        _iopubSocket = Bind(ZmqSocketType.Pub, connection.IopubPort);
-        _heartbeat = Bind(ZmqSocketType.Rep, connection.HbPort);
+        _shell = Bind(KernelSocket.Router(), connection.ShellPort);
+        _control = Bind(KernelSocket.Router(), connection.ControlPort);
+        _stdin = Bind(KernelSocket.Router(), connection.StdinPort);
+        _iopubSocket = Bind(KernelSocket.Publisher(), connection.IopubPort);
+        _heartbeat = Bind(KernelSocket.Reply(), connection.HbPort);
         _iopub = new Iopub(_iopubSocket, _signer, _session);
         _stdout = new CellOutputWriter("stdout", SendStream);
         _stderr = new CellOutputWriter("stderr", SendStream);
@@ -74,10 +73,9 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
         });
     }
 
-    private ZmqSocket Bind(ZmqSocketType type, int port)
+    private KernelSocket Bind(KernelSocket socket, int port)
     {
-        var socket = _context.CreateSocket(type);
-        socket.Bind(_connection.Endpoint(port));
+        socket.Bind(_connection, port);
         return socket;
     }
 
@@ -123,7 +121,7 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
         thread.Start();
     }
 
-    private void Serve(ZmqSocket socket, bool control)
+    private void Serve(KernelSocket socket, bool control)
     {
         while (true)
         {
@@ -146,7 +144,7 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
     /// Handles one request between status busy and idle. When a cell failed with stop_on_error, the execute
     /// requests already queued are aborted before idle is published (so a client's next request is not).
     /// </summary>
-    private void HandleWithStatus(ZmqSocket socket, JupyterMessage request, bool abortAfterError)
+    private void HandleWithStatus(KernelSocket socket, JupyterMessage request, bool abortAfterError)
     {
         _iopub.Status("busy", request);
         try
@@ -167,7 +165,7 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
     }
 
     /// <summary>After a failed cell (stop_on_error), answers the execute requests already queued with "aborted", as ipykernel does.</summary>
-    private void AbortQueuedExecutions(ZmqSocket socket)
+    private void AbortQueuedExecutions(KernelSocket socket)
     {
         while (socket.TryReceiveMultipart() is { } frames)
         {
@@ -192,10 +190,10 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
         }
     }
 
-    private void Reply(ZmqSocket socket, JupyterMessage request, string msgType, JsonObject content) =>
+    private void Reply(KernelSocket socket, JupyterMessage request, string msgType, JsonObject content) =>
         socket.SendMultipart(WireFormat.Encode(JupyterMessage.Create(msgType, content, request, _session), _signer));
 
-    private bool Handle(ZmqSocket socket, JupyterMessage request)
+    private bool Handle(KernelSocket socket, JupyterMessage request)
     {
         var content = request.Content;
         switch (request.MsgType)
@@ -299,7 +297,7 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
     };
 
     /// <summary>Runs a cell and replies; false when it failed.</summary>
-    private bool Execute(ZmqSocket socket, JupyterMessage request)
+    private bool Execute(KernelSocket socket, JupyterMessage request)
     {
         var code = Text(request.Content, "code");
         var silent = Flag(request.Content, "silent", false);
@@ -410,10 +408,10 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
         }
     }
 
-    private static JsonObject Bundle(object? value)
+    private JsonObject Bundle(object? value)
     {
         var data = new JsonObject();
-        foreach (var (mime, text) in MimeBundle.For(value))
+        foreach (var (mime, text) in MimeBundle.For(value, _bridge.Format))
         {
             data[mime] = mime.EndsWith("json", StringComparison.Ordinal) && TryParse(text) is { } json ? json : text;
         }
@@ -502,6 +500,5 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
         {
             socket.Dispose();
         }
-        _context.Dispose();
     }
 }

@@ -6,20 +6,27 @@ using Microsoft.CodeAnalysis.Scripting.Hosting;
 namespace Diffusion.Kernel.Display;
 
 /// <summary>
-/// Turns objects into Jupyter MIME bundles. An object with a public instance method
-/// <c>IReadOnlyDictionary&lt;string, string&gt; ToMimeBundle()</c> (found by reflection) supplies its own;
-/// collections are shown as <c>int[3] { 1, 2, 3 }</c>; everything else as ToString(). Every bundle has text/plain.
+/// Turns objects into Jupyter MIME bundles: the course library's formatters when it is loaded (a <c>format</c> function,
+/// <see cref="HostBridge.Format"/>), else an object's public instance method
+/// <c>IReadOnlyDictionary&lt;string, string&gt; ToMimeBundle()</c> (found by reflection); collections are shown as
+/// <c>int[3] { 1, 2, 3 }</c>; everything else as ToString(). Every bundle has text/plain.
 /// </summary>
 internal static class MimeBundle
 {
     private static readonly PrintOptions CollectionPrint = new() { MaximumOutputLength = 4000 };
 
-    /// <summary>The bundle for a value (null shows as "null").</summary>
-    public static Dictionary<string, string> For(object? value)
+    /// <summary>The bundle for a value (null shows as "null"); <paramref name="format"/> is tried first.</summary>
+    public static Dictionary<string, string> For(object? value, Func<object, IReadOnlyDictionary<string, string>?>? format = null)
     {
         if (value is null)
         {
             return new() { ["text/plain"] = "null" };
+        }
+        if (format?.Invoke(value) is { } formatted)
+        {
+            var bundle = formatted.ToDictionary(p => p.Key, p => p.Value);
+            bundle.TryAdd("text/plain", PlainText(value));
+            return bundle;
         }
         var custom = FromMethod(value);
         if (custom is not null)

@@ -2,7 +2,7 @@ using Diffusion.Kernel.Display;
 
 namespace Diffusion.Kernel.Execution;
 
-/// <summary>The globals every cell sees: <c>display(x)</c>, <c>clear_output()</c> and <c>Cancellation</c>.</summary>
+/// <summary>The globals every cell sees: <c>display(x)</c>, <c>HTML(text)</c>, <c>clear_output()</c> and <c>Cancellation</c>.</summary>
 public sealed class KernelGlobals
 {
     private readonly IDisplaySink _sink;
@@ -18,6 +18,9 @@ public sealed class KernelGlobals
     /// <summary>Shows <paramref name="value"/> below the cell; the handle's Update replaces it.</summary>
 #pragma warning disable IDE1006 // lower case, as Jupyter users know it from Python
     public DisplayHandle display(object? value) => DisplayHandle.Show(_sink, value);
+
+    /// <summary>HTML text that shows as HTML (for example a Plotly.NET chart's <c>GenericChart.toChartHTML</c>).</summary>
+    public HtmlContent HTML(string html) => new(html);
 
     /// <summary>
     /// Clears this cell's outputs (Jupyter's clear_output message); with <paramref name="wait"/> the client clears only when

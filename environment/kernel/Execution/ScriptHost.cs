@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Reflection;
+using Diffusion.Kernel.References;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Scripting;
@@ -21,18 +22,24 @@ internal sealed class ScriptHost
         ["System", "System.Linq", "System.Collections.Generic", "System.IO", "System.Threading.Tasks"];
 
     private readonly KernelGlobals _globals;
+    private readonly CellReferences _references;
     private readonly Lock _lock = new();
+    private ScriptOptions _options;
     private ScriptState<object>? _state;
     private int _generation;
 
-    /// <summary>Creates a host; <c>#r</c> and <c>#load</c> paths resolve relative to <paramref name="baseDirectory"/>.</summary>
-    public ScriptHost(KernelGlobals globals, string baseDirectory)
+    /// <summary>
+    /// Creates a host; <c>#r</c> and <c>#load</c> paths resolve relative to <paramref name="baseDirectory"/>, and
+    /// <c>#r "nuget: ..."</c> packages are restored with <paramref name="packages"/> (by default into the user's cache).
+    /// </summary>
+    public ScriptHost(KernelGlobals globals, string baseDirectory, PackageRestorer? packages = null)
     {
         _globals = globals;
-        Options = ScriptOptions.Default
+        _references = new CellReferences(baseDirectory, packages ?? new PackageRestorer(PackageRestorer.DefaultCacheRoot()));
+        _options = ScriptOptions.Default
             .WithReferences(PlatformReferences().Append(MetadataReference.CreateFromFile(typeof(KernelGlobals).Assembly.Location)))
             .WithImports(DefaultImports)
-            .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(baseDirectory).WithSearchPaths(baseDirectory))
+            .WithMetadataResolver(_references.Resolver)
             .WithSourceResolver(new SourceFileResolver(ImmutableArray<string>.Empty, baseDirectory))
             .WithFilePath(Path.Combine(baseDirectory, "cell.csx"))
             .WithEmitDebugInformation(true)
@@ -42,8 +49,17 @@ internal sealed class ScriptHost
             .WithLanguageVersion(LanguageVersion.Preview);
     }
 
-    /// <summary>The scripting options (references, imports, resolvers).</summary>
-    public ScriptOptions Options { get; }
+    /// <summary>The scripting options (references, imports, resolvers); restored packages add references.</summary>
+    public ScriptOptions Options
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _options;
+            }
+        }
+    }
 
     /// <summary>Parse options of a cell.</summary>
     public static CSharpParseOptions ParseOptions { get; } = new(LanguageVersion.Preview, kind: SourceCodeKind.Script);
@@ -93,6 +109,19 @@ internal sealed class ScriptHost
         {
             return new CellResult { Error = magicError };
         }
+        var (withoutPackages, packageReferences, packageError) = _references.RestorePackages(source, ParseOptions, Console.Out, token);
+        if (packageError is not null)
+        {
+            return new CellResult { Error = packageError };
+        }
+        if (packageReferences.Count > 0)
+        {
+            lock (_lock)
+            {
+                _options = _options.AddReferences(packageReferences);
+            }
+        }
+        source = withoutPackages;
         int generation;
         ScriptState<object>? previous;
         lock (_lock)

@@ -62,5 +62,8 @@ internal sealed record ConnectionInfo
     public static ConnectionInfo Load(string path) => Parse(File.ReadAllText(path));
 
     /// <summary>The ZeroMQ endpoint for a port: tcp://ip:port, or ipc://ip-port as Jupyter names ipc sockets.</summary>
-    public string Endpoint(int port) => Transport == "ipc" ? $"ipc://{Ip}-{port}" : $"tcp://{Ip}:{port}";
+    public string Endpoint(int port) => Transport == "ipc" ? $"ipc://{IpcPath(port)}" : $"tcp://{Ip}:{port}";
+
+    /// <summary>The Unix socket path of a port on the ipc transport: ip-port.</summary>
+    public string IpcPath(int port) => $"{Ip}-{port}";
 }

@@ -1,11 +1,11 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Diffusion.Kernel.ZeroMq;
+using Diffusion.Kernel.Transport;
 
 namespace Diffusion.Kernel.Protocol;
 
 /// <summary>The iopub PUB socket, shared by every thread that publishes (under a lock).</summary>
-internal sealed class Iopub(ZmqSocket socket, MessageSigner signer, string session)
+internal sealed class Iopub(KernelSocket socket, MessageSigner signer, string session)
 {
     private readonly Lock _lock = new();
 
