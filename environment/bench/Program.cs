@@ -93,5 +93,6 @@ for (int i = 0; i < steps; i++)
 }
 Console.WriteLine("c# forward (no grad): " + string.Join(" ", fwd.Select(v => v.ToString("F1", CultureInfo.InvariantCulture))) + " ms");
 static double Median(List<double> v) => v.Order().ElementAt(v.Count / 2);
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT csharp train_ms={Median(train):F3} forward_ms={Median(fwd):F3} params={parameterCount}"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"RESULT csharp train_ms={Median(train):F3} forward_ms={Median(fwd):F3} train_min_ms={train.Min():F3} forward_min_ms={fwd.Min():F3} params={parameterCount} peak_rss_mb={ProcessMemory.PeakRssMb():F0}"));
 return 0;

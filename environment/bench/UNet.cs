@@ -30,10 +30,10 @@ internal sealed class ResBlock : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor temb)
     {
         using var scope = NewDisposeScope();
-        var h = _conv1.forward(nn.functional.silu(_norm1.forward(x)));
+        var h = Convolutions.Apply(_conv1, nn.functional.silu(_norm1.forward(x)));
         h = h + _temb.forward(temb).unsqueeze(-1).unsqueeze(-1);
-        h = _conv2.forward(nn.functional.silu(_norm2.forward(h)));
-        var skip = _skip is null ? x : _skip.forward(x);
+        h = Convolutions.Apply(_conv2, nn.functional.silu(_norm2.forward(h)));
+        var skip = _skip is null ? x : Convolutions.Apply(_skip, x);
         return (skip + h).MoveToOuterDisposeScope();
     }
 }
@@ -48,11 +48,15 @@ internal sealed class UpsampleConv : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var up = Models.Upsample.Nearest2x(input, 2 * input.shape[2], 2 * input.shape[3]);
-        return _conv.forward(up);
+        return Convolutions.Apply(_conv, up);
     }
 }
 
-/// <summary>The benchmark's DDPM UNet on 28x28x1 images: channels 32/64/128, two downsamples, concatenated skips.</summary>
+/// <summary>
+/// The benchmark's DDPM UNet on 28x28x1 images: channels 32/64/128, two downsamples, concatenated skips. Its convolutions run
+/// through <see cref="Convolutions.Apply"/>, as the library's models do (LibTorch 2.10's oneDNN gets some shapes wrong here,
+/// among them the input gradient of the 32 → 1 output convolution).
+/// </summary>
 internal sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly SinusoidalTimeEmbedding _embed;
@@ -87,13 +91,13 @@ internal sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var temb = nn.functional.silu(_timeMlp.forward(_embed.forward(t)));
-        var h0 = _down0.forward(_inc.forward(x), temb);
-        var h1 = _down1.forward(_pool0.forward(h0), temb);
-        var h2 = _down2.forward(_pool1.forward(h1), temb);
+        var h0 = _down0.forward(Convolutions.Apply(_inc, x), temb);
+        var h1 = _down1.forward(Convolutions.Apply(_pool0, h0), temb);
+        var h2 = _down2.forward(Convolutions.Apply(_pool1, h1), temb);
         var h = _mid.forward(h2, temb);
         h = _up2.forward(cat([h, h2], 1), temb);
         h = _up1.forward(cat([_upsample1.forward(h), h1], 1), temb);
         h = _up0.forward(cat([_upsample0.forward(h), h0], 1), temb);
-        return _outConv.forward(nn.functional.silu(_outNorm.forward(h))).MoveToOuterDisposeScope();
+        return Convolutions.Apply(_outConv, nn.functional.silu(_outNorm.forward(h))).MoveToOuterDisposeScope();
     }
 }

@@ -7,6 +7,7 @@ Prints per-step times in milliseconds and a final machine-readable line.
 """
 import argparse
 import math
+import resource
 import time
 
 import torch
@@ -134,7 +135,9 @@ def main():
         fwd.append((time.perf_counter() - s) * 1000)
     print(f"pytorch forward (no grad): " + " ".join(f"{v:.1f}" for v in fwd) + " ms", flush=True)
     med = lambda v: sorted(v)[len(v) // 2]
-    print(f"RESULT pytorch train_ms={med(train):.3f} forward_ms={med(fwd):.3f} params={n}", flush=True)
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # kilobytes on Linux
+    print(f"RESULT pytorch train_ms={med(train):.3f} forward_ms={med(fwd):.3f} train_min_ms={min(train):.3f} forward_min_ms={min(fwd):.3f} "
+          f"params={n} peak_rss_mb={peak_rss_mb:.0f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -154,7 +154,7 @@ internal static class Cli
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"train: {(result.Cancelled ? "cancelled" : "finished")} at step {result.Step}/{options.Steps}, final loss {result.FinalLoss:0.00000}, " +
                 $"{result.SessionSeconds:0.0} s this session ({1 / Math.Max(result.StepsPerSecond, 1e-12):0.000} s/step), {result.WallTimeSeconds:0} s in all, " +
-                $"peak RSS {PeakRssMb():0} MB"));
+                $"peak RSS {ProcessMemory.PeakRssMb():0} MB"));
             return result.Cancelled ? 130 : 0;
         }
         catch (Exception e) when (e is IOException or InvalidOperationException)
@@ -180,32 +180,13 @@ internal static class Cli
         }
         times.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT seconds_per_step_median={times[times.Count / 2]:0.0000} mean={times.Average():0.0000} threads={TorchEngine.Threads} batch={trainer.Options.BatchSize} peak_rss_mb={PeakRssMb():0}"));
+            $"RESULT seconds_per_step_median={times[times.Count / 2]:0.0000} mean={times.Average():0.0000} threads={TorchEngine.Threads} batch={trainer.Options.BatchSize} peak_rss_mb={ProcessMemory.PeakRssMb():0}"));
         return 0;
     }
 
     private static string CommandLine(string name, TrainerOptions o, bool synthetic, int? threads) =>
         string.Create(CultureInfo.InvariantCulture,
             $"environment/train.sh --config {name} --out {o.OutputFolder} --steps {o.Steps} --seed {o.Seed} --batch {o.BatchSize} --lr {o.LearningRate} --ema {o.EmaDecay}{(threads is int t ? $" --threads {t}" : "")}{(synthetic ? " --synthetic" : "")}");
-
-    private static double PeakRssMb()
-    {
-        // VmHWM is the peak resident set of this process (Linux); fall back to the runtime's figure elsewhere.
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/self/status"))
-            {
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                {
-                    return double.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024;
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-        return Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
-    }
 
     private static void AddMemory(string cardPath)
     {
@@ -214,7 +195,7 @@ internal static class Cli
             return;
         }
         var card = ModelCard.Load(cardPath);
-        card.Metrics["peak_rss_mb"] = JsonValue.Create(Math.Round(PeakRssMb(), 1));
+        card.Metrics["peak_rss_mb"] = JsonValue.Create(Math.Round(ProcessMemory.PeakRssMb(), 1));
         card.Save(cardPath);
     }
 }
