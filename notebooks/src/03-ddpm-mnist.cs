@@ -16,6 +16,7 @@
 
 // %%
 #r "../bin/Release/net10.0/Diffusion.Lib.dll"
+using System.IO;   // .NET Interactive does not import it by default
 using TorchSharp;
 using static TorchSharp.torch;
 using Diffusion.Engine;
