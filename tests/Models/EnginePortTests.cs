@@ -12,7 +12,8 @@ namespace Diffusion.Tests.Models;
 
 /// <summary>
 /// The shipped models on TorchSharp (LibTorch 2.10) reproduce what the old hand-written binding on libtorch 1.13 computed
-/// with them (tests/fixtures/engine-port.safetensors, recorded by environment/tools/record-engine-port): the ddpm-mnist UNet
+/// with them (tests/fixtures/engine-port.safetensors, recorded by environment/tools/record-engine-port/Program.cs as of commit
+/// f6ace21, a one-off tool removed with the old binding): the ddpm-mnist UNet
 /// with its EMA weights and the FID classifier.
 /// </summary>
 /// <remarks>
