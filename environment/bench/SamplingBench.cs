@@ -89,7 +89,7 @@ internal static class SamplingBench
             bool finite = double.IsFinite(sample.abs().sum().item<float>());
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"c# ddim: {ddimSteps} steps, {ddimSeconds:F2} s"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"RESULT csharp ddpm_s={ddpmSeconds:F3} ddim_s={ddimSeconds:F3} params={parameterCount} finite={(finite ? 1 : 0)}"));
+                $"RESULT csharp ddpm_s={ddpmSeconds:F3} ddim_s={ddimSeconds:F3} params={parameterCount} finite={(finite ? 1 : 0)} peak_rss_mb={ProcessMemory.PeakRssMb():F0}"));
         }
         return 0;
     }

@@ -18,6 +18,7 @@ public static class TorchEngine
     /// </summary>
     public static string Initialize(int? threads = null)
     {
+        NativeAllocator.Configure();
         NativeEngine.EnsureLoaded();
         if (threads is int n)
         {
@@ -70,6 +71,17 @@ public static class TorchEngine
     public static string LibTorchVersion => torch.__version__.EndsWith(".0", StringComparison.Ordinal) && torch.__version__.Count(c => c == '.') == 3
         ? torch.__version__[..^2]
         : torch.__version__;
+
+    /// <summary>
+    /// Gives the memory that freed tensors left in the allocator back to the operating system (glibc's <c>malloc_trim</c>):
+    /// the engine keeps it for reuse, which makes loops fast, so call this after a large computation whose memory a long-lived
+    /// process (a notebook kernel) should not keep. Returns the resident set in MB afterwards.
+    /// </summary>
+    public static double ReleaseFreeMemory()
+    {
+        NativeAllocator.ReleaseFreeMemory();
+        return ProcessMemory.RssMb();
+    }
 
     /// <summary>One line for a notebook's first cell and a model card: engine, versions, device and threads.</summary>
     public static string Describe() => $"TorchSharp {TorchSharpVersion} (LibTorch {LibTorchVersion}), {Device.type.ToString().ToLowerInvariant()}, {Threads} threads";
