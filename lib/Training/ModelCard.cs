@@ -67,6 +67,13 @@ public sealed record ModelCard
     /// <summary>Measured quality and cost: <c>fid</c>, <c>fid_floor</c>, <c>fid_samples</c>, <c>sampler</c>, ... (keys kept as given).</summary>
     public Dictionary<string, JsonNode?> Metrics { get; init; } = new(StringComparer.Ordinal);
 
+    /// <summary>Free text: how the run went, what was measured when (kept when a command rewrites the card).</summary>
+    public string? Notes { get; init; }
+
+    /// <summary>Fields a newer or hand-edited card has that this type does not know: kept as they are when the card is rewritten.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Extra { get; init; }
+
     /// <summary>The card's JSON text (indented).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Options);
 
@@ -106,5 +113,6 @@ public sealed record ModelCard
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,   // a card is a file, not HTML: keep ' and non-ASCII readable
     };
 }

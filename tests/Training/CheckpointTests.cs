@@ -188,6 +188,24 @@ public class CheckpointTests
     }
 
     [Fact]
+    public void ShippedCard_RewrittenKeepsEveryFieldAndItsText()
+    {
+        string shipped = Path.Combine(Repository.Root(), "data", "checkpoints", "ddpm-mnist", "model.json");
+        using var folder = TinyRun.Folder();
+        string copy = Path.Combine(folder.Path, "model.json");
+        ModelCard.Load(shipped).Save(copy);
+        using var before = JsonDocument.Parse(File.ReadAllText(shipped));
+        using var after = JsonDocument.Parse(File.ReadAllText(copy));
+        foreach (var field in before.RootElement.EnumerateObject())
+        {
+            Assert.True(after.RootElement.TryGetProperty(field.Name, out var kept), $"rewriting the card dropped '{field.Name}'");
+            Assert.Equal(field.Value.GetRawText().Length > 0, kept.GetRawText().Length > 0);
+        }
+        Assert.Equal(before.RootElement.GetProperty("notes").GetString(), after.RootElement.GetProperty("notes").GetString());
+        Assert.DoesNotContain("\\u0027", File.ReadAllText(copy));   // apostrophes stay readable
+    }
+
+    [Fact]
     public void MissingCheckpoint_IsFileNotFound()
     {
         using var folder = TinyRun.Folder();
