@@ -40,6 +40,18 @@ public class TorchEngineTests
     }
 
     [Fact]
+    public void Initialize_TunesGlibcsAllocator_AndReleaseGivesMemoryBack()
+    {
+        Assert.True(NativeAllocator.Tuned, "TorchEngine.Initialize should fix glibc's mmap and trim thresholds on Linux");
+        using (var scope = NewDisposeScope())
+        {
+            _ = ones(64L << 20, ScalarType.Byte);   // 64 MB, freed into the allocator at the end of the scope
+        }
+        double rss = TorchEngine.ReleaseFreeMemory();
+        Assert.InRange(rss, 1, ProcessMemory.PeakRssMb());
+    }
+
+    [Fact]
     public void Device_FollowsTheEnvironmentVariable()
     {
         Assert.Equal(cuda.is_available() ? DeviceType.CUDA : DeviceType.CPU, TorchEngine.Device.type);

@@ -9,8 +9,7 @@ namespace Diffusion.Tests.Plotting;
 
 /// <summary>
 /// Opens exported figures in Debian's headless Chromium with no network, takes a screenshot and checks that the
-/// plotly.js Plotly.NET embeds drew them. Chromium comes from environment/setup.sh; without it the tests pass with a
-/// message saying they were skipped.
+/// plotly.js Plotly.NET embeds drew them. Chromium comes from environment/setup.sh; without it the tests fail saying so.
 /// </summary>
 [Collection(NotebookStateCollection.Name)]
 public class BrowserRenderTests(ITestOutputHelper output)
@@ -21,10 +20,7 @@ public class BrowserRenderTests(ITestOutputHelper output)
     [Fact]
     public void SavedPage_DrawsALineAndAHeatmapInSubplots()
     {
-        if (Skip())
-        {
-            return;
-        }
+        RequireChromium();
         var line = CSharpChart.Line<double, double, string>([0.0, 1, 2, 3, 4], [0.0, 3, 1, 4, 2], LineColor: Color.fromString("rgb(0,200,0)"), LineWidth: 8.0);
         var heat = CSharpChart.Heatmap<double, double, double, string>([[0.0, 1], [1, 0]], ColorScale: StyleParam.Colorscale.Bluered, ShowScale: false);
         var grid = CSharpChart.Grid([line, heat], nRows: 1, nCols: 2).WithSize(760, 540);
@@ -50,10 +46,7 @@ public class BrowserRenderTests(ITestOutputHelper output)
     [Fact]
     public void AnimatedImageGrid_PlaysToItsLastFrame()
     {
-        if (Skip())
-        {
-            return;
-        }
+        RequireChromium();
         // Frames go from blue to red; the page jumps to the last frame after half a second.
         var page = ColourAnimation("frame", first: [0, 0, 1], last: [1, 0, 0]).ToHtmlPage().Replace("</body>",
             "<script>setTimeout(function () { Plotly.animate('dp-figure', ['last'], {frame: {duration: 0, redraw: true}, transition: {duration: 0}, mode: 'immediate'}); }, 500);</script></body>",
@@ -82,10 +75,7 @@ public class BrowserRenderTests(ITestOutputHelper output)
     [Fact]
     public void NotebookOutputs_DrawWithRequireJsLoadedFirst()
     {
-        if (Skip())
-        {
-            return;
-        }
+        RequireChromium();
         // The classic Notebook page loads require.js before any output; the first output inlines plotly.js, the second
         // only waits for window.Plotly.
         PlotlyBundle.ResetNotebook();
@@ -139,13 +129,7 @@ public class BrowserRenderTests(ITestOutputHelper output)
         return Figures.Animation(frames, frameDurationMs: 50);
     }
 
-    private bool Skip()
-    {
-        if (Chromium.Available)
-        {
-            return false;
-        }
-        output.WriteLine($"SKIPPED: {Chromium.Path} is not installed (run environment/setup.sh to install chromium)");
-        return true;
-    }
+    /// <summary>Chromium is part of the test set-up: its absence fails the test with the fix, never passes it silently.</summary>
+    private static void RequireChromium() =>
+        Assert.True(Chromium.Available, $"{Chromium.Path} is not installed: run environment/setup.sh (it installs chromium)");
 }

@@ -31,11 +31,7 @@ public class NbconvertExportTests(ITestOutputHelper output)
     [InlineData(true)]
     public void HtmlExport_DrawsEveryFigure(bool cdnRequireJs)
     {
-        if (!Chromium.Available || !HasNbconvert())
-        {
-            output.WriteLine($"SKIPPED: needs nbconvert for {Python} (python3-nbconvert) and {Chromium.Path}; run environment/setup.sh");
-            return;
-        }
+        Assert.True(Chromium.Available && HasNbconvert(), $"needs nbconvert for {Python} (python3-nbconvert) and {Chromium.Path}: run environment/setup.sh");
         PlotlyBundle.ResetNotebook();
         JsonArray cells;
         try

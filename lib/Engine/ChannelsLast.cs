@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Diffusion.Models;
+namespace Diffusion.Engine;
 
 /// <summary>
 /// Channels-last ("NHWC") layout for [B, C, H, W] tensors: the shape stays NCHW, the strides put the channels innermost

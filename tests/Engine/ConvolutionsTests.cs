@@ -6,7 +6,7 @@ using TorchSharp.Modules;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
-namespace Diffusion.Tests.Models;
+namespace Diffusion.Tests.Engine;
 
 /// <summary>
 /// LibTorch 2.10's oneDNN convolutions are wrong on this machine for channel counts that are not a multiple of its block

@@ -3,7 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Diffusion.Models;
+namespace Diffusion.Engine;
 
 /// <summary>
 /// Runs a <see cref="Conv2d"/> so that LibTorch 2.10's oneDNN kernels give right answers on the CPU: the course's models call
