@@ -16,12 +16,14 @@ internal static class Cli
 {
     private const string Usage =
         "usage: train.sh --config NAME [--out FOLDER] [--steps N] [--seed S] [--threads N] [--batch B]\n" +
-        "                [--lr LR] [--ema DECAY] [--checkpoint-every N] [--checkpoint-minutes M] [--resume] [--synthetic]\n" +
+        "                [--lr LR] [--warmup N] [--decay none|cosine] [--min-lr LR] [--ema DECAY]\n" +
+        "                [--checkpoint-every N] [--checkpoint-minutes M] [--resume] [--synthetic]\n" +
         "                [--time-steps N] [--list]\n" +
         "       train.sh --config NAME --evaluate [--out FOLDER] [--samples N] [--sampler ddim-50|ddpm-1000] [--threads N]\n" +
         "  --out        output folder (default data/checkpoints/NAME): checkpoint.safetensors/.json during training,\n" +
         "               model.safetensors/.json (EMA weights + model card) at the end\n" +
         "  --resume     continue from the folder's checkpoint (same seed and settings give the same weights)\n" +
+        "  --decay      the learning rate after the warm-up: constant (none) or a cosine to --min-lr at the last step\n" +
         "  --synthetic  random images of the data's shape instead of the data set (timing, smoke tests)\n" +
         "  --time-steps N  time N steps (after 2 warm-up steps), print seconds per step, write nothing\n" +
         "  --evaluate   sample N images (default 1000) from the folder's model.safetensors, measure FID against N real digits\n" +
@@ -30,9 +32,10 @@ internal static class Cli
     public static int Run(string[] args)
     {
         string? configName = null, outFolder = null;
-        int? steps = null, threads = null, batch = null, checkpointEvery = null, timeSteps = null;
+        int? steps = null, threads = null, batch = null, checkpointEvery = null, timeSteps = null, warmup = null;
         ulong? seed = null;
-        double? checkpointMinutes = null, lr = null, ema = null;
+        double? checkpointMinutes = null, lr = null, ema = null, minLr = null;
+        LearningRateDecay? decay = null;
         bool resume = false, synthetic = false, evaluate = false;
         int samples = 1000;
         string sampler = "ddim-50";
@@ -55,6 +58,12 @@ internal static class Cli
                     case "--time-steps": timeSteps = Int(); break;
                     case "--lr": lr = double.Parse(Value(), CultureInfo.InvariantCulture); break;
                     case "--ema": ema = double.Parse(Value(), CultureInfo.InvariantCulture); break;
+                    case "--warmup": warmup = Int(); break;
+                    case "--min-lr": minLr = double.Parse(Value(), CultureInfo.InvariantCulture); break;
+                    case "--decay":
+                        decay = Enum.TryParse<LearningRateDecay>(Value(), ignoreCase: true, out var parsed)
+                            ? parsed : throw new ArgumentException($"--decay takes none or cosine, not '{args[i]}'");
+                        break;
                     case "--resume": resume = true; break;
                     case "--evaluate": evaluate = true; break;
                     case "--samples": samples = Int(); break;
@@ -105,6 +114,9 @@ internal static class Cli
             Seed = seed ?? d.Seed,
             BatchSize = batch ?? d.BatchSize,
             LearningRate = lr ?? d.LearningRate,
+            WarmupSteps = warmup ?? d.WarmupSteps,
+            Decay = decay ?? d.Decay,
+            MinLearningRate = minLr ?? d.MinLearningRate,
             EmaDecay = ema ?? d.EmaDecay,
             CheckpointEvery = checkpointEvery ?? d.CheckpointEvery,
             CheckpointEverySeconds = checkpointMinutes is double m ? m * 60 : d.CheckpointEverySeconds,
@@ -186,7 +198,7 @@ internal static class Cli
 
     private static string CommandLine(string name, TrainerOptions o, bool synthetic, int? threads) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"environment/train.sh --config {name} --out {o.OutputFolder} --steps {o.Steps} --seed {o.Seed} --batch {o.BatchSize} --lr {o.LearningRate} --ema {o.EmaDecay}{(threads is int t ? $" --threads {t}" : "")}{(synthetic ? " --synthetic" : "")}");
+            $"environment/train.sh --config {name} --out {o.OutputFolder} --steps {o.Steps} --seed {o.Seed} --batch {o.BatchSize} --lr {o.LearningRate} --warmup {o.WarmupSteps} --decay {o.Decay.ToString().ToLowerInvariant()}{(o.Decay == LearningRateDecay.None ? "" : $" --min-lr {o.MinLearningRate}")} --ema {o.EmaDecay}{(threads is int t ? $" --threads {t}" : "")}{(synthetic ? " --synthetic" : "")}");
 
     private static void AddMemory(string cardPath)
     {

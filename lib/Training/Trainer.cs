@@ -38,7 +38,7 @@ public sealed class Trainer : IDisposable
     private readonly TrainingLoss _loss;
     private readonly BatchSource _batches;
     private readonly Adam _optimizer;
-    private readonly LinearWarmup _warmup;
+    private readonly LearningRateSchedule _schedule;
     private readonly Ema _ema;
     private readonly Generator _generator;
     private readonly List<double> _losses = new();
@@ -64,7 +64,7 @@ public sealed class Trainer : IDisposable
         Options = options;
         Run = run ?? new RunDescription(model.GetType().Name, "");
         _optimizer = optim.Adam(model.parameters(), lr: options.LearningRate);
-        _warmup = new LinearWarmup(_optimizer, options.WarmupSteps);
+        _schedule = new LearningRateSchedule(_optimizer, options.WarmupSteps, options.Decay, options.Steps, options.MinLearningRate);
         _ema = new Ema(model, options.EmaDecay);
         _generator = new Generator(options.Seed);
         if (options.Resume && Checkpoint.Find(options.OutputFolder!) is { } path)
@@ -163,7 +163,7 @@ public sealed class Trainer : IDisposable
                 {
                     try
                     {
-                        bar.Set("lr", _warmup.LearningRate);
+                        bar.Set("lr", _schedule.LearningRate);
                         bar.Report(Step - start, RecentLoss);
                     }
                     catch (OperationCanceledException)
@@ -213,7 +213,7 @@ public sealed class Trainer : IDisposable
         LastGradNorm = Options.GradClip > 0 ? nn.utils.clip_grad_norm_(_model.parameters(), Options.GradClip) : double.NaN;
         _optimizer.step();
         _optimizer.zero_grad();
-        _warmup.Step();
+        _schedule.Step();
         _ema.Update(_model);
         double value = loss.item<float>();
         _losses.Add(value);
@@ -234,7 +234,7 @@ public sealed class Trainer : IDisposable
             throw new InvalidDataException($"{path}: the loss history has {restored.Losses.Length} entries but the checkpoint is at step {restored.Info.Step}");
         }
         Step = restored.Info.Step;
-        _warmup.SetStep(Step);
+        _schedule.SetStep(Step);
         _losses.Clear();
         _losses.AddRange(restored.Losses);
         _wallOffset = restored.Info.WallTimeSeconds;
@@ -339,7 +339,7 @@ public sealed class Trainer : IDisposable
         double rate = seconds > 0 ? (Step - start) / seconds : 0;
         string loss = RecentLoss is double l ? l.ToString("0.00000", CultureInfo.InvariantCulture) : "-";
         Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"[{Run.Name}] step {Step}/{Options.Steps} loss(mean of last {Math.Min(LossWindow, _losses.Count)}) {loss} lr {_warmup.LearningRate:0.####e+0} grad-norm {LastGradNorm:0.###} {(rate > 0 ? 1 / rate : 0):0.###} s/step wall {_wallOffset + seconds:0} s checkpoint {CheckpointPath}{(note is null ? "" : " " + note)}"));
+            $"[{Run.Name}] step {Step}/{Options.Steps} loss(mean of last {Math.Min(LossWindow, _losses.Count)}) {loss} lr {_schedule.LearningRate:0.####e+0} grad-norm {LastGradNorm:0.###} {(rate > 0 ? 1 / rate : 0):0.###} s/step wall {_wallOffset + seconds:0} s checkpoint {CheckpointPath}{(note is null ? "" : " " + note)}"));
         Log.Flush();
     }
 

