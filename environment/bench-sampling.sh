@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The sampling benchmark: 64 samples of the mnist-small DDPM UNet (lib/Models/UNet.cs; the PyTorch peer is
 # environment/bench/ddpm_unet.py, same architecture and parameter count) with 1000 ancestral DDPM steps and with
-# 50 DDIM steps, timed in C# (our libtorch binding: DdpmSampler, DdimSampler) and in PyTorch 1.13.1 (the same
+# 50 DDIM steps, timed in C# (TorchSharp: DdpmSampler, DdimSampler) and in PyTorch 1.13.1 (the same
 # loops in bench_sampling.py) on the same machine with the same thread count, in one run.
 # The weights are the default initialisation: the time does not depend on them.
 # 1000 steps at batch 64 take minutes per side on a small CPU: ddpm-steps K < 1000 times the first K steps of the
