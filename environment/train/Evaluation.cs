@@ -13,17 +13,20 @@ using Diffusion.Training;
 /// <summary>
 /// <c>--evaluate</c>: loads a trained DDPM (model.safetensors + model.json in the output folder), samples it, measures FID with the
 /// project's MNIST feature network against real digits and the real-vs-real floor at the same size, and writes them into model.json.
+/// With <c>--checkpoint</c> it evaluates the EMA weights of the folder's training checkpoint instead (a run still under way) and
+/// appends the numbers with the checkpoint's step to the folder's <c>fid-curve.json</c>: FID against training steps.
 /// </summary>
 internal static class Evaluation
 {
     private const string FeatureNetworkPath = "data/checkpoints/mnist-fid-classifier.safetensors";
 
-    public static int Run(TrainingConfig config, string folder, int samples, string samplerName)
+    public static int Run(TrainingConfig config, string folder, int samples, string samplerName, bool fromCheckpoint = false)
     {
-        string weights = Path.Combine(folder, "model.safetensors"), cardPath = Path.Combine(folder, "model.json");
+        string stem = fromCheckpoint ? "checkpoint" : "model";
+        string weights = Path.Combine(folder, stem + ".safetensors"), cardPath = Path.Combine(folder, stem + ".json");
         if (!File.Exists(weights) || !File.Exists(cardPath))
         {
-            Console.Error.WriteLine($"train: {folder} has no model.safetensors/model.json; train first: environment/train.sh --config {config.Name} --out {folder}");
+            Console.Error.WriteLine($"train: {folder} has no {stem}.safetensors/{stem}.json; train first: environment/train.sh --config {config.Name} --out {folder}");
             return 1;
         }
         var card = ModelCard.Load(cardPath);
@@ -47,10 +50,14 @@ internal static class Evaluation
         using var real = heldOut.Images * 2.0 - 1.0;
         Console.WriteLine($"train: evaluating {folder} ({unet.parameters().Sum(p => p.numel()):N0} parameters, step {card.Steps}) with {samplerName}, {samples} samples, {TorchEngine.Threads} thread(s)");
         var quality = SampleQuality.Measure(unet, sampler, samplerName, network, real, samples, seed: 0);
-        quality.WriteTo(card);
-        card.Save(cardPath);
+        string written = fromCheckpoint ? FidCurve.Append(Path.Combine(folder, FidCurve.FileName), card.Steps, quality) : cardPath;
+        if (!fromCheckpoint)
+        {
+            quality.WriteTo(card);
+            card.Save(cardPath);
+        }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"train: FID {quality.Fid:0.00} (floor {quality.FidFloor:0.00}) over {quality.Samples} samples, {quality.Sampler}, sampled in {quality.SamplingSeconds:0.0} s -> {cardPath}"));
+            $"train: step {card.Steps}: FID {quality.Fid:0.00} (floor {quality.FidFloor:0.00}) over {quality.Samples} samples, {quality.Sampler}, sampled in {quality.SamplingSeconds:0.0} s -> {written}"));
         return 0;
     }
 }

@@ -19,7 +19,7 @@ internal static class Cli
         "                [--lr LR] [--warmup N] [--decay none|cosine] [--min-lr LR] [--ema DECAY]\n" +
         "                [--checkpoint-every N] [--checkpoint-minutes M] [--resume] [--synthetic]\n" +
         "                [--time-steps N] [--list]\n" +
-        "       train.sh --config NAME --evaluate [--out FOLDER] [--samples N] [--sampler ddim-50|ddpm-1000] [--threads N]\n" +
+        "       train.sh --config NAME --evaluate [--checkpoint] [--out FOLDER] [--samples N] [--sampler ddim-50|ddpm-1000] [--threads N]\n" +
         "  --out        output folder (default data/checkpoints/NAME): checkpoint.safetensors/.json during training,\n" +
         "               model.safetensors/.json (EMA weights + model card) at the end\n" +
         "  --resume     continue from the folder's checkpoint (same seed and settings give the same weights)\n" +
@@ -27,7 +27,9 @@ internal static class Cli
         "  --synthetic  random images of the data's shape instead of the data set (timing, smoke tests)\n" +
         "  --time-steps N  time N steps (after 2 warm-up steps), print seconds per step, write nothing\n" +
         "  --evaluate   sample N images (default 1000) from the folder's model.safetensors, measure FID against N real digits\n" +
-        "               with the project's feature network and the real-vs-real floor, and write both into model.json\n";
+        "               with the project's feature network and the real-vs-real floor, and write both into model.json\n" +
+        "  --checkpoint with --evaluate: the EMA weights of the folder's training checkpoint (a run under way); the numbers go\n" +
+        "               into the folder's fid-curve.json with the checkpoint's step\n";
 
     public static int Run(string[] args)
     {
@@ -36,7 +38,7 @@ internal static class Cli
         ulong? seed = null;
         double? checkpointMinutes = null, lr = null, ema = null, minLr = null;
         LearningRateDecay? decay = null;
-        bool resume = false, synthetic = false, evaluate = false;
+        bool resume = false, synthetic = false, evaluate = false, fromCheckpoint = false;
         int samples = 1000;
         string sampler = "ddim-50";
         try
@@ -66,6 +68,7 @@ internal static class Cli
                         break;
                     case "--resume": resume = true; break;
                     case "--evaluate": evaluate = true; break;
+                    case "--checkpoint": fromCheckpoint = true; break;
                     case "--samples": samples = Int(); break;
                     case "--sampler": sampler = Value(); break;
                     case "--synthetic": synthetic = true; break;
@@ -105,7 +108,7 @@ internal static class Cli
         TorchEngine.Initialize(threads ?? Environment.ProcessorCount);
         if (evaluate)
         {
-            return Evaluation.Run(config, outFolder ?? Path.Combine("data", "checkpoints", config.Name), samples, sampler);
+            return Evaluation.Run(config, outFolder ?? Path.Combine("data", "checkpoints", config.Name), samples, sampler, fromCheckpoint);
         }
         var d = config.Defaults;
         var options = d with
