@@ -1,0 +1,153 @@
+using Diffusion.Ddpm;
+using Diffusion.Engine;
+using Diffusion.Hosting;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Diffusion.Inverse;
+
+/// <summary>
+/// SDEdit (Meng et al. 2022) for y = A x + σ_y n with any DDPM ε-model: noise a guess x_g to step t0 by q(x_t0 | x_0) and
+/// run the reverse DDPM chain to 0; repeat K times from the result. For a <see cref="PixelMask"/> the known pixels can be
+/// re-noised from y at every step (<see cref="SdEditOptions.RenoiseKnownPixels"/>), so the result keeps them.
+/// </summary>
+/// <remarks>
+/// One pass from x_g, with n0 = round(t0 T) and timesteps n0 − 1 = t_1 &gt; … &gt; t_S = 0 (then s = −1, ᾱ_{−1} = 1):
+/// e ~ N(0, I), x = √ᾱ_{t_1} x_g + √(1 − ᾱ_{t_1}) e;
+/// at each t with next s: ε̂ = ε_θ(x, t), x̂_0 = (x − √(1 − ᾱ_t) ε̂)/√ᾱ_t, x ← μ̃(x, x̂_0) + σ z (no z at the last step; the
+/// step of <see cref="DdpmSampler"/>), and with masked re-noising x ← M ⊙ (√ᾱ_s y + √(1 − ᾱ_s) e) + (1 − M) ⊙ x.
+/// Then x_g ← x for the next pass. Without a guess, x_g = Aᵀy ⊘ Aᵀ1 where Aᵀ1 &gt; 0 (y itself on a mask's known pixels, the
+/// nearest up-sampling of y for average pooling, ≈ Aᵀy for a blur) and z ~ N(0, I) on the pixels A does not see.
+/// </remarks>
+public sealed class SdEdit
+{
+    /// <summary>SDEdit with the model's training <paramref name="schedule"/>.</summary>
+    public SdEdit(NoiseSchedule schedule, SdEditOptions? options = null)
+    {
+        Schedule = schedule ?? throw new ArgumentNullException(nameof(schedule));
+        Options = options ?? new SdEditOptions();
+        if (!(Options.T0 >= 0 && Options.T0 <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), Options.T0, "t0 must lie in [0, 1] (a fraction of T)");
+        }
+        if (Options.Repeats < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), Options.Repeats, "the number of repeats K must be at least 1");
+        }
+        StartStep = (int)Math.Round(Options.T0 * schedule.T, MidpointRounding.ToEven);
+        int steps = Options.Steps ?? StartStep;
+        if (StartStep > 0 && (steps < 1 || steps > StartStep))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), Options.Steps, $"the number of steps must be in 1 … n0 = {StartStep}");
+        }
+        Timesteps = StartStep == 0 ? [] : InverseSampling.Timesteps(StartStep - 1, steps);
+    }
+
+    /// <summary>The training schedule.</summary>
+    public NoiseSchedule Schedule { get; }
+
+    /// <summary>The settings.</summary>
+    public SdEditOptions Options { get; }
+
+    /// <summary>n0 = round(t0 T): the guess is noised to 0-based timestep n0 − 1 (no noise and no steps when n0 = 0).</summary>
+    public int StartStep { get; }
+
+    /// <summary>The timesteps of one pass, largest first.</summary>
+    public int[] Timesteps { get; }
+
+    /// <summary>
+    /// The default guess x_g = Aᵀy ⊘ Aᵀ1 where Aᵀ1 &gt; 0, z ~ N(0, I) from <paramref name="noise"/> elsewhere (the pixels A does not
+    /// observe). A new tensor registered in the caller's dispose scope.
+    /// </summary>
+    public static Tensor BackProjection(MeasurementOperator a, Tensor y, NoiseSource noise)
+    {
+        ArgumentNullException.ThrowIfNull(noise);
+        InverseSampling.ImageShape(a, y, null);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var back = a.Adjoint(y);
+        var weight = a.Adjoint(ones_like(y));
+        var seen = weight > 0;
+        var z = InverseSampling.DrawNoise(noise, back);
+        var guess = where(seen, back / where(seen, weight, ones_like(weight)), z);
+        return guess.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Runs K passes of SDEdit and returns the result [N, C, H, W] (registered in the caller's dispose scope). No gradients are
+    /// recorded; each step runs in its own dispose scope.
+    /// </summary>
+    /// <param name="model">ε_θ (put a module in eval mode first).</param>
+    /// <param name="a">The measurement operator.</param>
+    /// <param name="y">The measurements, of the shape A gives the images.</param>
+    /// <param name="noise">The source of every random draw (the guess's fill, e, z).</param>
+    /// <param name="guess">The starting image x_g (not modified); null: <see cref="BackProjection"/>.</param>
+    /// <param name="observer">Called after every step; Index runs over all K passes (Count = K · steps).</param>
+    /// <param name="showProgress">Draws a progress bar.</param>
+    /// <param name="cancellation">Stops the loop (as does a notebook interrupt).</param>
+    public Tensor Sample(EpsilonModel model, MeasurementOperator a, Tensor y, NoiseSource noise, Tensor? guess = null,
+        Action<SamplingStep>? observer = null, bool showProgress = false, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(noise);
+        InverseSampling.ImageShape(a, y, guess?.shape);
+        using var noGrad = no_grad();
+        var x = guess is null ? BackProjection(a, y, noise) : guess.clone();
+        if (Timesteps.Length == 0)
+        {
+            return x;
+        }
+        var mask = Options.RenoiseKnownPixels ? a as PixelMask : null;
+        int steps = Timesteps.Length, total = Options.Repeats * steps;
+        IEnumerable<int> indices = showProgress ? Progress.Range(total, nameof(SdEdit)) : Enumerable.Range(0, total);
+        Tensor? e = null;
+        try
+        {
+            foreach (int i in indices)
+            {
+                NotebookHost.ThrowIfCancelled(cancellation);
+                int j = i % steps, t = Timesteps[j], s = j + 1 < steps ? Timesteps[j + 1] : -1;
+                using var scope = NewDisposeScope();
+                var xt = x;
+                if (j == 0)
+                {
+                    // 1. A new pass: noise the current image to t_1 with q(x_t | x_0).
+                    e?.Dispose();
+                    e = InverseSampling.DrawNoise(noise, x).MoveToOuterDisposeScope();
+                    double ab = Schedule.AlphaBars[t];
+                    xt = x * Math.Sqrt(ab) + e * Math.Sqrt(1 - ab);
+                }
+                // 2. The reverse DDPM step from t to s.
+                var eps = InverseSampling.Predict(model, xt, t);
+                var x0 = InverseSampling.PredictOriginal(Schedule, xt, eps, t, Options.ClipDenoised);
+                var next = InverseSampling.AncestralStep(Schedule, Options.Variance, xt, x0, t, s, noise);
+                // 3. Masked re-noising: the known pixels follow q(y | s) with the pass's noise e (y itself at s = −1).
+                if (mask is not null)
+                {
+                    double abPrev = InverseSampling.AlphaBar(Schedule, s);
+                    var known = s < 0 ? y : y * Math.Sqrt(abPrev) + e! * Math.Sqrt(1 - abPrev);
+                    next = next - mask.Forward(next) + mask.Forward(known);
+                }
+                observer?.Invoke(new SamplingStep(i, total, t, next, x0));
+                next = next.MoveToOuterDisposeScope();
+                x.Dispose();
+                x = next;
+            }
+            return x;
+        }
+        catch
+        {
+            x.Dispose();
+            throw;
+        }
+        finally
+        {
+            e?.Dispose();
+        }
+    }
+
+    /// <summary>The loop of <see cref="Sample(EpsilonModel, MeasurementOperator, Tensor, NoiseSource, Tensor?, Action{SamplingStep}?, bool, CancellationToken)"/> with draws from <paramref name="generator"/> (null: the global generator).</summary>
+    public Tensor Sample(EpsilonModel model, MeasurementOperator a, Tensor y, torch.Generator? generator = null, Tensor? guess = null,
+        Action<SamplingStep>? observer = null, bool showProgress = false, CancellationToken cancellation = default) =>
+        Sample(model, a, y, NoiseSources.From(generator), guess, observer, showProgress, cancellation);
+}
