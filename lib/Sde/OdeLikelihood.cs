@@ -32,7 +32,7 @@ public sealed class OdeLikelihood(Sde sde, ScoreModel score, DivergenceEstimator
     private readonly ReverseSde _ode = sde.Reverse(score ?? throw new ArgumentNullException(nameof(score)), probabilityFlow: true);
 
     /// <summary>How the divergence is computed.</summary>
-    public DivergenceEstimator Divergence => divergence;
+    public DivergenceEstimator Estimator => divergence;
 
     /// <summary>ε, the start time.</summary>
     public double Eps => eps;
@@ -78,7 +78,7 @@ public sealed class OdeLikelihood(Sde sde, ScoreModel score, DivergenceEstimator
             var xt = y.narrow(1, 0, d).reshape(shape).to(modelDtype);
             var tt = torch.full([b], t, dtype: modelDtype, device: x.device);
             Tensor Field(Tensor xx) => _ode.Drift(xx, tt);
-            var (drift, div) = probe is null ? Diffusion.Sde.Divergence.Exact(Field, xt) : Diffusion.Sde.Divergence.Hutchinson(Field, xt, probe);
+            var (drift, div) = probe is null ? Divergence.Exact(Field, xt) : Divergence.Hutchinson(Field, xt, probe);
             var dy = torch.cat([drift.reshape(b, d).to(ScalarType.Float64), div.reshape(b, 1).to(ScalarType.Float64)], 1);
             return dy.MoveToOuterDisposeScope();
         }
