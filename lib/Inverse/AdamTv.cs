@@ -1,0 +1,62 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Diffusion.Inverse;
+
+/// <summary>
+/// Adam-TV: gradient descent with Adam on the smoothed objective F_ε(x) = ½‖A x − y‖² + λ TV_ε(x) (the gradient by autograd through
+/// A's differentiable forward), a fixed number of iterations at a fixed learning rate.
+/// </summary>
+/// <remarks>
+/// Adam (Kingma and Ba 2015; TorchSharp's <c>optim.Adam</c>, β = (0.9, 0.999)) acts per pixel, so images of a batch do not interact.
+/// TV_ε (see <see cref="TotalVariation"/>) makes F differentiable at flat regions; its minimiser approaches F's as ε → 0. With a
+/// fixed learning rate η the iterate ends within about η of a minimiser per pixel, so the objective reached is slightly above
+/// ADMM's for the same problem.
+/// </remarks>
+public sealed class AdamTv : ITvSolver
+{
+    /// <summary>Adam-TV with <paramref name="iterations"/> steps of learning rate <paramref name="learningRate"/>.</summary>
+    public AdamTv(int iterations = 300, double learningRate = 0.02)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(iterations);
+        if (!(learningRate > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "the learning rate must be positive");
+        }
+        Iterations = iterations;
+        LearningRate = learningRate;
+    }
+
+    /// <summary>K.</summary>
+    public int Iterations { get; }
+
+    /// <summary>η.</summary>
+    public double LearningRate { get; }
+
+    /// <inheritdoc/>
+    public string Name => "Adam-TV";
+
+    /// <inheritdoc/>
+    public TvReconstruction Solve(TvProblem problem, Tensor? x0 = null)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        using var outer = NewDisposeScope();
+        var start = x0 ?? problem.AdjointOfMeasurements();
+        problem.CheckImages(start, nameof(x0));
+        using var x = new TorchSharp.Modules.Parameter(start.detach().clone(), requires_grad: true);
+        using var optimizer = optim.Adam([x], lr: LearningRate);
+        var objective = new double[Iterations + 1];
+        objective[0] = problem.Objective(x);
+        for (int k = 1; k <= Iterations; k++)
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            var loss = problem.PerImage(x, smoothed: true).sum();
+            loss.backward();
+            optimizer.step();
+            objective[k] = problem.Objective(x);
+        }
+        var result = x.detach().clone().MoveToOuterDisposeScope();
+        return new TvReconstruction(result, objective, null, 0);
+    }
+}
