@@ -137,26 +137,29 @@ public sealed class TotalVariation
 
     private Tensor Difference(Tensor x, long dim)
     {
-        var next = x.roll(-1, dim);
-        var d = next - x;
-        if (Boundary == DifferenceBoundary.Neumann)
+        if (Boundary == DifferenceBoundary.Circular)
         {
-            // The wrapped difference at the last row/column is replaced by 0.
-            long n = x.shape[dim];
-            d = cat([d.narrow(dim, 0, n - 1), zeros_like(d.narrow(dim, n - 1, 1))], dim);
+            return x.roll(-1, dim) - x;
         }
-        return d;
+        // x_{i+1} − x_i for i < n − 1, then a zero row/column appended.
+        long n = x.shape[dim];
+        var d = x.narrow(dim, 1, n - 1) - x.narrow(dim, 0, n - 1);
+        return nn.functional.pad(d, dim == 2 ? [0, 0, 0, 1] : [0, 1]);
     }
 
     private Tensor DifferenceAdjoint(Tensor p, long dim)
     {
-        if (Boundary == DifferenceBoundary.Neumann)
+        if (Boundary == DifferenceBoundary.Circular)
         {
-            // D's last row is 0, so the adjoint ignores p's last row: (Dᵀp)_k = p_{k−1} − p_k with p_{−1} = p_{H−1} = 0.
-            long n = p.shape[dim];
-            p = cat([p.narrow(dim, 0, n - 1), zeros_like(p.narrow(dim, n - 1, 1))], dim);
+            return p.roll(1, dim) - p;
         }
-        return p.roll(1, dim) - p;
+        // D's last row is 0, so the adjoint ignores p's last row: (Dᵀp)_k = p_{k−1} − p_k with p_{−1} = p_{n−1} = 0,
+        // i.e. [0; q] − [q; 0] for q = p's first n − 1 rows.
+        long n = p.shape[dim];
+        var q = p.narrow(dim, 0, n - 1);
+        long[] before = dim == 2 ? [0, 0, 1, 0] : [1, 0];
+        long[] after = dim == 2 ? [0, 0, 0, 1] : [0, 1];
+        return nn.functional.pad(q, before) - nn.functional.pad(q, after);
     }
 
     private static void CheckImages(Tensor x, string name)
