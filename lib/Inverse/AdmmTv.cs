@@ -13,14 +13,17 @@ namespace Diffusion.Inverse;
 /// 2. z-step: z = shrink(∇x + u, λ/ρ) (<see cref="TotalVariation.Shrink"/>);
 /// 3. dual step: u ← u + ∇x − z.
 /// ADMM converges to the minimiser for every ρ &gt; 0 (the problem is convex); ρ only changes the speed. Start: x = Aᵀy (or x0), z = ∇x, u = 0.
+/// The default ρ = max(5λ, 0.01) follows λ: measured on MNIST digits on [−1, 1] with σ_y = 0.05 (30 % random pixels and a 9×9, σ 2
+/// blur, λ 0.002 and 0.02), it brought F within about 1e-3 (relative) of a 1500-iteration run in 100 iterations, where a fixed
+/// ρ = 1 was 1e-2 to 4e-2 away.
 /// </remarks>
 public sealed class AdmmTv : ITvSolver
 {
-    /// <summary>ADMM-TV with penalty <paramref name="rho"/> and the x-step's solve.</summary>
-    public AdmmTv(int iterations = 100, double rho = 1.0, QuadraticSolve solve = QuadraticSolve.Auto, double cgTolerance = 1e-6, int cgMaxIterations = 200)
+    /// <summary>ADMM-TV with penalty <paramref name="rho"/> (null: max(5λ, 0.01) for each problem's λ) and the x-step's solve.</summary>
+    public AdmmTv(int iterations = 100, double? rho = null, QuadraticSolve solve = QuadraticSolve.Auto, double cgTolerance = 1e-6, int cgMaxIterations = 200)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(iterations);
-        if (!(rho > 0))
+        if (rho is not null && !(rho > 0))
         {
             throw new ArgumentOutOfRangeException(nameof(rho), rho, "ρ must be positive");
         }
@@ -34,8 +37,11 @@ public sealed class AdmmTv : ITvSolver
     /// <summary>K.</summary>
     public int Iterations { get; }
 
-    /// <summary>ρ.</summary>
-    public double Rho { get; }
+    /// <summary>ρ, or null for the λ-scaled default (see <see cref="RhoFor"/>).</summary>
+    public double? Rho { get; }
+
+    /// <summary>The ρ used for a problem with weight <paramref name="lambda"/>: <see cref="Rho"/>, or max(5λ, 0.01).</summary>
+    public double RhoFor(double lambda) => Rho ?? Math.Max(5 * lambda, 0.01);
 
     /// <summary>The x-step's solve.</summary>
     public QuadraticSolve XStepSolve { get; }
@@ -61,14 +67,15 @@ public sealed class AdmmTv : ITvSolver
         var tv = problem.Tv;
         var z = tv.Gradient(x);
         var u = zeros_like(z);
+        double rho = RhoFor(problem.Lambda);
         var objective = new double[Iterations + 1];
         objective[0] = problem.Objective(x);
         for (int k = 1; k <= Iterations; k++)
         {
             using var scope = NewDisposeScope();
-            x.copy_(step.Solve(z - u, Rho, x));
+            x.copy_(step.Solve(z - u, rho, x));
             var gx = tv.Gradient(x);
-            z.copy_(tv.Shrink(gx + u, problem.Lambda / Rho));
+            z.copy_(tv.Shrink(gx + u, problem.Lambda / rho));
             u.add_(gx - z);
             objective[k] = problem.Objective(x);
         }
