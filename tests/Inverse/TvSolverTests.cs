@@ -108,10 +108,10 @@ public class TvSolverTests(ITestOutputHelper output)
         using var scope = NewDisposeScope();
         var problem = MakeProblem(name);
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var admm = new AdmmTv(iterations: 150, rho: 2.0, cgTolerance: 1e-7).Solve(problem);
+        var admm = new AdmmTv(iterations: 120, rho: 2.0).Solve(problem);
         long admmMs = watch.ElapsedMilliseconds;
         watch.Restart();
-        var hqs = new HqsTv(iterations: 100, mu0: 0.2, muGrowth: 1.1, muMax: 1e4, cgTolerance: 1e-7).Solve(problem);
+        var hqs = new HqsTv(iterations: 100, mu0: 0.2, muGrowth: 1.1, muMax: 1e4).Solve(problem);
         long hqsMs = watch.ElapsedMilliseconds;
         watch.Restart();
         var adam = new AdamTv(iterations: 400, learningRate: 0.03, cosineDecay: true).Solve(problem);
@@ -121,9 +121,10 @@ public class TvSolverTests(ITestOutputHelper output)
             + $"HQS {fHqs:F8} ({hqs.CgIterations} CG, {hqsMs} ms), Adam {fAdam:F8} ({adamMs} ms); "
             + $"|x_HQS − x_ADMM| {(hqs.X - admm.X).abs().max().item<double>():G3}, |x_Adam − x_ADMM| {(adam.X - admm.X).abs().max().item<double>():G3}");
         Assert.Equal(name == "denoise-fft" ? QuadraticSolve.Fourier : QuadraticSolve.ConjugateGradient, admm.XStep);
-        // ADMM is the reference (converges for any ρ); HQS's relaxation and Adam's ε-smoothing and step size leave a small excess.
-        Assert.InRange(fHqs, fAdmm * (1 - 1e-5), fAdmm * (1 + 2e-3));
-        Assert.InRange(fAdam, fAdmm * (1 - 1e-5), fAdmm * (1 + 2e-3));
+        // ADMM is the reference (converges for any ρ); neither other method gets below it, and HQS's finite μ and Adam's ε-smoothing
+        // and step size leave a small excess (measured: HQS 1.0e-3 denoising, 1.8e-3 masking; Adam 1.6e-4 and 1.7e-4).
+        Assert.InRange(fHqs, fAdmm * (1 - 1e-5), fAdmm * (1 + 3e-3));
+        Assert.InRange(fAdam, fAdmm * (1 - 1e-5), fAdmm * (1 + 1e-3));
         Assert.True(fAdmm < 0.7 * admm.Objective[0]);
     }
 
