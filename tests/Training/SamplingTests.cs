@@ -107,6 +107,25 @@ public class SamplingTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>The output folder of ncsnpp-mnist (two synthetic steps) samples: the trainer's card and EMA weights are what the command reads.</summary>
+    [Fact]
+    public void TrainedNcsnPpMnistFolder_Samples()
+    {
+        using var folder = TinyRun.Folder();
+        var config = TrainingConfigs.Get("ncsnpp-mnist");
+        var options = config.Defaults with { Steps = 2, BatchSize = 2, OutputFolder = folder.Path, CheckpointEvery = 0, CheckpointEverySeconds = 0 };
+        using (var setup = config.BuildSynthetic!(options))
+        using (var trainer = new Trainer(setup.Model, setup.Loss, setup.Batches, options, setup.Run) { ShowProgress = false })
+        {
+            trainer.Train();
+        }
+        using var model = TrainedModel.Load(folder.Path);
+        Assert.Equal(TrainingConfigs.NcsnPpMnist, model.NcsnPp);
+        using var result = model.Sample(new SamplingOptions { Sampler = SamplerKind.Em, Steps = 2, Count = 1 });
+        Assert.Equal(new long[] { 1, 1, 28, 28 }, result.Samples.shape);
+        Assert.True(result.Samples.isfinite().all().item<bool>());
+    }
+
     [Fact]
     public void Load_NamesWhatIsMissing_AndRefusesOtherModels()
     {
