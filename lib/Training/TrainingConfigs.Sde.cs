@@ -27,7 +27,8 @@ namespace Diffusion.Training;
 /// (<c>default_lsun_configs.py</c>: Adam lr 2e-4, warm-up 5000, clip 1, EMA 0.999, batch 64, 2.4M iterations).</item>
 /// <item><c>church48-ddpm</c>: the course UNet at 48×48 RGB (<see cref="Church48UNet"/>) with DDPM (T = 1000, linear β,
 /// ε-prediction, L_simple) on LSUN church images scaled to [−1, 1] with random flips; Ho et al.'s CIFAR-10 optimiser
-/// (lr 2e-4, warm-up 5000, clip 1, EMA 0.9999, batch 64, 800,000 steps); their 256×256 church model used lr 2e-5.</item>
+/// (lr 2e-4, warm-up 5000, clip 1, EMA 0.9999, batch 64, 800,000 steps); their 256×256 church model used lr 2e-5. 8,952,067
+/// parameters: one step of batch 64 took 27 s on one thread of this machine (peak RSS 5.3 GB), a recipe for a GPU.</item>
 /// </list>
 /// The last two train on the user's image folder (<c>--data FOLDER</c> of the training command, <see cref="WithDataFolder"/>),
 /// loaded whole into memory as float32 by <see cref="ImageFolder"/> (centre crop, resize; unreadable files skipped): a 256² RGB
