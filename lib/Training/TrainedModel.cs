@@ -130,7 +130,7 @@ public sealed class TrainedModel : IDisposable
         options.Validate();
         if (!Samplers.Contains(options.Sampler))
         {
-            throw new ArgumentException($"the {options.Sampler.ToString().ToLowerInvariant()} sampler needs a DDPM ε-model (UNet); {Folder} holds a VE NCSN++ score model: use pc, em or ode", nameof(options));
+            throw new ArgumentException($"the {options.Sampler.ToString().ToLowerInvariant()} sampler needs a DDPM ε-model (UNet); {Folder} holds a VE NCSN++ score model: use pc, em or ode");
         }
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -229,7 +229,7 @@ public sealed class TrainedModel : IDisposable
                 if (sampling is VpSde vp && vp.DiscreteBetas[^1] >= 1)
                 {
                     throw new ArgumentException(string.Create(inv,
-                        $"pc on the VP SDE uses DDPM's discretisation beta_i = beta(t_i)/N, which needs beta_max/N < 1: {o.Steps} steps give beta_{{N-1}} = {vp.DiscreteBetas[^1]:0.###}; use more than {vp.BetaMax} steps, or em"), nameof(o));
+                        $"pc on the VP SDE uses DDPM's discretisation beta_i = beta(t_i)/N, which needs beta_max/N < 1: {o.Steps} steps give beta_{{N-1}} = {vp.DiscreteBetas[^1]:0.###}; use more than {vp.BetaMax} steps, or em"));
                 }
                 double snr = o.Snr ?? (ImageShape[^1] >= 256 ? 0.075 : 0.16);
                 var pc = new PcSampler(sampling, new ReverseDiffusionPredictor(sampling, score, noise), new LangevinCorrector(sampling, score, noise, snr), o.Eps);
