@@ -6,7 +6,7 @@ using Diffusion.Engine;
 using Diffusion.Training;
 
 // The training command. Usage (environment/train.sh wraps it):
-//   Diffusion.Train --config ddpm-mnist [--out data/checkpoints/ddpm-mnist] [--steps N] [--seed S] [--threads N]
+//   Diffusion.Train --config ddpm-mnist [--out data/checkpoints/ddpm-mnist] [--data FOLDER] [--steps N] [--seed S] [--threads N]
 //                   [--batch B] [--lr LR] [--ema DECAY] [--checkpoint-every N] [--checkpoint-minutes M] [--resume] [--synthetic] [--time-steps N] [--list]
 // Ctrl+C (or SIGTERM) stops at the next step boundary and writes a checkpoint that --resume continues from.
 return Cli.Run(args);
@@ -15,13 +15,15 @@ return Cli.Run(args);
 internal static class Cli
 {
     private const string Usage =
-        "usage: train.sh --config NAME [--out FOLDER] [--steps N] [--seed S] [--threads N] [--batch B]\n" +
+        "usage: train.sh --config NAME [--out FOLDER] [--data FOLDER] [--steps N] [--seed S] [--threads N] [--batch B]\n" +
         "                [--lr LR] [--warmup N] [--decay none|cosine] [--min-lr LR] [--ema DECAY]\n" +
         "                [--checkpoint-every N] [--checkpoint-minutes M] [--resume] [--synthetic]\n" +
         "                [--time-steps N] [--list]\n" +
         "       train.sh --config NAME --evaluate [--checkpoint] [--out FOLDER] [--samples N] [--sampler ddim-50|ddpm-1000] [--threads N]\n" +
         "  --out        output folder (default data/checkpoints/NAME): checkpoint.safetensors/.json during training,\n" +
         "               model.safetensors/.json (EMA weights + model card) at the end\n" +
+        "  --data       the image folder of a config that trains on your images (ffhq256-ncsnpp, church48-ddpm):\n" +
+        "               PNG/JPEG/WebP/BMP/GIF files, centre-cropped and resized to the config's size\n" +
         "  --resume     continue from the folder's checkpoint (same seed and settings give the same weights)\n" +
         "  --decay      the learning rate after the warm-up: constant (none) or a cosine to --min-lr at the last step\n" +
         "  --synthetic  random images of the data's shape instead of the data set (timing, smoke tests)\n" +
@@ -33,7 +35,7 @@ internal static class Cli
 
     public static int Run(string[] args)
     {
-        string? configName = null, outFolder = null;
+        string? configName = null, outFolder = null, dataFolder = null;
         int? steps = null, threads = null, batch = null, checkpointEvery = null, timeSteps = null, warmup = null;
         ulong? seed = null;
         double? checkpointMinutes = null, lr = null, ema = null, minLr = null;
@@ -51,6 +53,7 @@ internal static class Cli
                 {
                     case "--config": configName = Value(); break;
                     case "--out": outFolder = Value(); break;
+                    case "--data": dataFolder = Value(); break;
                     case "--steps": steps = Int(); break;
                     case "--seed": seed = ulong.Parse(Value(), CultureInfo.InvariantCulture); break;
                     case "--threads": threads = Int(); break;
@@ -98,6 +101,14 @@ internal static class Cli
         try
         {
             config = TrainingConfigs.Get(configName);
+            if (dataFolder is not null)
+            {
+                config = TrainingConfigs.WithDataFolder(config, dataFolder);
+            }
+            else if (TrainingConfigs.TakesDataFolder(config) && !synthetic && !evaluate)
+            {
+                throw new ArgumentException($"{config.Name} trains on your own image folder: pass it with --data FOLDER, e.g. environment/train.sh --config {config.Name} --data /path/to/images (or --synthetic to time it)");
+            }
         }
         catch (ArgumentException e)
         {
@@ -144,7 +155,7 @@ internal static class Cli
         {
             var build = synthetic ? config.BuildSynthetic ?? throw new InvalidOperationException($"{config.Name} has no synthetic variant") : config.Build;
             using var setup = build(options);
-            var run = setup.Run with { Command = CommandLine(config.Name, options, synthetic, threads) };
+            var run = setup.Run with { Command = CommandLine(config.Name, options, synthetic, threads, dataFolder) };
             using var trainer = new Trainer(setup.Model, setup.Loss, setup.Batches, options, run) { Log = Console.Out };
             Console.WriteLine($"train: {config.Name}: {setup.Model.GetType().Name} with {setup.Model.parameters().Sum(p => p.numel()):N0} parameters, {run.Data}; " +
                 $"{TorchEngine.Describe()}; {options.Steps} steps of batch {options.BatchSize}" +
@@ -199,9 +210,9 @@ internal static class Cli
         return 0;
     }
 
-    private static string CommandLine(string name, TrainerOptions o, bool synthetic, int? threads) =>
+    private static string CommandLine(string name, TrainerOptions o, bool synthetic, int? threads, string? data) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"environment/train.sh --config {name} --out {o.OutputFolder} --steps {o.Steps} --seed {o.Seed} --batch {o.BatchSize} --lr {o.LearningRate} --warmup {o.WarmupSteps} --decay {o.Decay.ToString().ToLowerInvariant()}{(o.Decay == LearningRateDecay.None ? "" : $" --min-lr {o.MinLearningRate}")} --ema {o.EmaDecay}{(threads is int t ? $" --threads {t}" : "")}{(synthetic ? " --synthetic" : "")}");
+            $"environment/train.sh --config {name} --out {o.OutputFolder}{(data is null ? "" : $" --data {data}")} --steps {o.Steps} --seed {o.Seed} --batch {o.BatchSize} --lr {o.LearningRate} --warmup {o.WarmupSteps} --decay {o.Decay.ToString().ToLowerInvariant()}{(o.Decay == LearningRateDecay.None ? "" : $" --min-lr {o.MinLearningRate}")} --ema {o.EmaDecay}{(threads is int t ? $" --threads {t}" : "")}{(synthetic ? " --synthetic" : "")}");
 
     private static void AddMemory(string cardPath)
     {

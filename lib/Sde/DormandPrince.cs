@@ -103,7 +103,7 @@ public static class DormandPrince
             }
             err = err * h;
             var scale = torch.maximum(y.abs(), yNew.abs()) * rtol + atol;
-            double errNorm = (err / scale).square().mean().sqrt().item<double>();
+            double errNorm = (err / scale).square().mean().sqrt().to(ScalarType.Float64).item<double>();
             if (double.IsNaN(errNorm))
             {
                 throw new InvalidOperationException($"the ODE solver's error estimate is NaN at t = {t}: the right-hand side produced NaN or ∞");
@@ -135,7 +135,7 @@ public static class DormandPrince
     {
         using var scope = torch.NewDisposeScope();
         var scale = y0.abs() * rtol + atol;
-        double Rms(Tensor v) => (v / scale).square().mean().sqrt().item<double>();
+        double Rms(Tensor v) => (v / scale).square().mean().sqrt().to(ScalarType.Float64).item<double>();
         double d0 = Rms(y0), d1 = Rms(f0);
         double h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * d0 / d1;
         h0 = Math.Min(h0, span);

@@ -9,7 +9,7 @@ namespace Diffusion.Sde;
 public enum EpsilonNoiseLevel
 {
     /// <summary>
-    /// σ = √(1 − ᾱ_i) at the step index i = round(t (N − 1)): the noise level the DDPM model was trained at, as
+    /// σ = √(1 − ᾱ_i) at the step index i = ⌊t (N − 1) + δ⌋: the noise level the DDPM model was trained at, as
     /// score_sde_pytorch's <c>get_score_fn</c> for discretely trained VP models (<c>sqrt_1m_alphas_cumprod[labels]</c>).
     /// With it the VP ancestral predictor is DDPM's sampler exactly.
     /// </summary>
@@ -26,14 +26,14 @@ public enum EpsilonNoiseLevel
 
 /// <summary>
 /// A DDPM noise-prediction model ε_θ(x, i) (<see cref="EpsilonModel"/>, integer steps i ∈ {0, …, N − 1}) as a VP-SDE
-/// <see cref="ScoreModel"/>: s_θ(x, t) = −ε_θ(x, i(t)) / σ, with i(t) = round(t (N − 1) / T) (<see cref="Sde.StepIndices"/>,
+/// <see cref="ScoreModel"/>: s_θ(x, t) = −ε_θ(x, i(t)) / σ, with i(t) = ⌊t (N − 1) / T + δ⌋ (<see cref="Sde.StepIndices"/>,
 /// the index the VP predictors use for β_i) and σ chosen by <see cref="EpsilonNoiseLevel"/>. This is Tweedie's relation
 /// ∇ log q(x_i) = −E[ε | x_i] / √(1 − ᾱ_i) for x_i = √ᾱ_i x_0 + √(1 − ᾱ_i) ε.
 /// </summary>
 /// <remarks>
 /// VpSde(0.1, 20, 1000) is DDPM's linear schedule (β_i = β_min/N + i (β_max − β_min)/(N (N − 1)), 1e-4 … 0.02).
 /// score_sde_pytorch passes the float label t (N − 1) to its DDPM networks (whose sinusoidal embedding accepts any real);
-/// an <see cref="EpsilonModel"/> takes int64 steps, so the label is rounded to the same index as the predictor's β_i.
+/// an <see cref="EpsilonModel"/> takes int64 steps, so the label is truncated to the same index as the predictor's β_i.
 /// </remarks>
 public static class EpsilonScore
 {

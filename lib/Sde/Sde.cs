@@ -93,11 +93,23 @@ public abstract class Sde
     /// <summary>The reverse-time SDE (or, with <paramref name="probabilityFlow"/>, the probability-flow ODE) driven by <paramref name="score"/>.</summary>
     public ReverseSde Reverse(ScoreModel score, bool probabilityFlow = false) => new(this, score, probabilityFlow);
 
-    /// <summary>The discrete step index i = round(t (N − 1) / T) of each time, as score_sde_pytorch's <c>(t * (N - 1) / T).long()</c> but rounded.</summary>
+    /// <summary>
+    /// The tolerance δ added before truncating in <see cref="StepIndices"/>: it absorbs float32 round-off of t (at most about
+    /// 6e-8 · (N − 1), 6e-5 for N = 1000) so that t = i T/(N − 1) maps to i, while staying below 1 − (N − 1) ε/T, the gap
+    /// left by the largest fractional part of the PC grid's t (N − 1)/T (1 − 0.999 = 1e-3 for ε = 1e-3, N = 1000).
+    /// </summary>
+    public const double StepIndexTolerance = 1e-4;
+
+    /// <summary>
+    /// The discrete step index i = ⌊t (N − 1) / T + δ⌋ of each time (δ = <see cref="StepIndexTolerance"/>), clamped to
+    /// {0, …, N − 1}: score_sde_pytorch's truncation <c>(t * (N - 1) / T).long()</c>. On the PC grid
+    /// t_k = T − k (T − ε)/(N − 1) it gives t_k (N − 1)/T = N − 1 − k + k ε/T, so i = N − 1 − k for every k while k ε/T + δ &lt; 1:
+    /// each index from N − 1 down to 0 once (rounding would visit (N − 1)/2 twice and never 0 for ε = 1e-3).
+    /// </summary>
     public long[] StepIndices(Tensor t)
     {
         using var cpu = t.to(ScalarType.Float64, torch.CPU);
-        return cpu.data<double>().ToArray().Select(v => (long)Math.Clamp(Math.Round(v * (N - 1) / T), 0, N - 1)).ToArray();
+        return cpu.data<double>().ToArray().Select(v => (long)Math.Clamp(Math.Floor(v * (N - 1) / T + StepIndexTolerance), 0, N - 1)).ToArray();
     }
 
     /// <summary>values[i] for each row's step index, as a [B] tensor in <paramref name="like"/>'s dtype and device.</summary>

@@ -82,7 +82,7 @@ public class VpSde : Sde
         return (1 - (LogMeanCoefficient(t) * 2).exp()).sqrt().MoveToOuterDisposeScope();
     }
 
-    /// <summary>β_i at each row's step index i = round(t (N − 1)), shape [B] in x's dtype.</summary>
+    /// <summary>β_i at each row's step index i = ⌊t (N − 1) + δ⌋, shape [B] in x's dtype.</summary>
     public Tensor DiscreteBeta(Tensor t, Tensor like) => Pick(DiscreteBetas, t, like);
 
     /// <summary>α_i at each row's step index, shape [B].</summary>

@@ -1,0 +1,80 @@
+using static TorchSharp.torch;
+
+namespace Diffusion.Training;
+
+/// <summary>The samplers of the sampling command (<see cref="TrainedModel.Sample"/>).</summary>
+public enum SamplerKind
+{
+    /// <summary>Predictor-corrector (Song et al. 2021, Algorithm 1): reverse-diffusion predictor, one Langevin corrector step.</summary>
+    Pc,
+
+    /// <summary>Euler-Maruyama on the reverse SDE (predictor only).</summary>
+    Em,
+
+    /// <summary>The probability-flow ODE by adaptive RK45 (Dormand-Prince), then one denoising step.</summary>
+    Ode,
+
+    /// <summary>Ho et al.'s ancestral sampler (DDPM ε-models only).</summary>
+    Ddpm,
+
+    /// <summary>Song et al.'s deterministic DDIM (η = 0; DDPM ε-models only).</summary>
+    Ddim,
+}
+
+/// <summary>How to sample a trained model (see <see cref="TrainedModel.Sample"/>).</summary>
+public sealed record SamplingOptions
+{
+    /// <summary>The sampler.</summary>
+    public SamplerKind Sampler { get; init; } = SamplerKind.Pc;
+
+    /// <summary>N, the number of steps (the SDE's discretisation for pc/em, the schedule's sub-sequence for ddpm/ddim; ode adapts its own).</summary>
+    public int Steps { get; init; } = 1000;
+
+    /// <summary>The number of samples.</summary>
+    public int Count { get; init; } = 64;
+
+    /// <summary>Seeds x_T and every noise draw (a CPU generator, so the samples do not depend on the device's generator).</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>The Langevin corrector's signal-to-noise ratio r; null: 0.075 for 256² models (score_sde_pytorch's FFHQ/LSUN), else 0.16.</summary>
+    public double? Snr { get; init; }
+
+    /// <summary>The ODE solver's rtol = atol (1e-5 in score_sde_pytorch).</summary>
+    public double Tolerance { get; init; } = 1e-5;
+
+    /// <summary>ε, the last time of the SDE samplers (1e-3 in score_sde_pytorch).</summary>
+    public double Eps { get; init; } = 1e-3;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first bad value.</summary>
+    public void Validate()
+    {
+        if (Steps < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "steps must be at least 1");
+        }
+        if (Count < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Count), Count, "the number of samples must be at least 1");
+        }
+        if (Snr is double r && !(r > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Snr), Snr, "snr must be positive");
+        }
+        if (!(Tolerance > 0) || !(Eps > 0 && Eps < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Tolerance), $"need tolerance > 0 and 0 < eps < 1, got {Tolerance} and {Eps}");
+        }
+    }
+}
+
+/// <summary>The result of <see cref="TrainedModel.Sample"/>.</summary>
+/// <param name="Samples">The samples [N, C, H, W] on the CPU, float32, in the model's data range.</param>
+/// <param name="Range">The data range: (0, 1) for VE NCSN++ models, (−1, 1) for DDPM models.</param>
+/// <param name="Nfe">Network evaluations per sample.</param>
+/// <param name="Seconds">Wall time of the sampling loop (the samples copied back to the CPU included).</param>
+/// <param name="Description">The sampler and its settings in words.</param>
+public sealed record SamplingResult(Tensor Samples, (double Low, double High) Range, int Nfe, double Seconds, string Description) : IDisposable
+{
+    /// <summary>Frees the samples.</summary>
+    public void Dispose() => Samples.Dispose();
+}

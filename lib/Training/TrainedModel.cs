@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using System.Globalization;
+using Diffusion.Ddpm;
+using Diffusion.Engine;
+using Diffusion.IO;
+using Diffusion.Models;
+using Diffusion.Sde;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Diffusion.Training;
+
+/// <summary>
+/// A trained model folder loaded for sampling: <c>model.safetensors</c> + <c>model.json</c> written at the end of a run (or,
+/// when those are missing, the EMA weights of <c>checkpoint.safetensors</c> + <c>checkpoint.json</c>, a run under way). Two
+/// kinds are understood, by the card's architecture:
+/// <list type="bullet">
+/// <item>a DDPM ε-model (<see cref="UNet"/>, T = 1000 linear β 1e-4 … 0.02, data in [−1, 1]): ddpm and ddim run Ho et al.'s and
+/// Song et al.'s samplers on it; pc, em and ode run on the VP SDE VpSde(0.1, 20) through <see cref="EpsilonScore"/>,
+/// s(x, t) = −ε_θ(x, i(t)) / √(1 − ᾱ_i);</item>
+/// <item>a VE score model (<see cref="NcsnPp"/>, data in [0, 1] unless centred): pc, em and ode on VeSde(σ_min, σ_max) of its
+/// config, s(x, t) = NCSN++(x, σ(t)).</item>
+/// </list>
+/// The network runs on <see cref="TorchEngine.Device"/> (or the device given) in eval mode, without gradients.
+/// </summary>
+public sealed class TrainedModel : IDisposable
+{
+    private readonly nn.Module<Tensor, Tensor, Tensor> _network;
+
+    private TrainedModel(string folder, string weightsPath, ModelCard card, nn.Module<Tensor, Tensor, Tensor> network, UNetConfig? unet, NcsnPpConfig? ncsnpp, Device device)
+    {
+        Folder = folder;
+        WeightsPath = weightsPath;
+        Card = card;
+        _network = network;
+        UNet = unet;
+        NcsnPp = ncsnpp;
+        Device = device;
+    }
+
+    /// <summary>The folder.</summary>
+    public string Folder { get; }
+
+    /// <summary>The weights file read.</summary>
+    public string WeightsPath { get; }
+
+    /// <summary>The model card.</summary>
+    public ModelCard Card { get; }
+
+    /// <summary>The UNet's config for a DDPM model, else null.</summary>
+    public UNetConfig? UNet { get; }
+
+    /// <summary>The NCSN++ config for a VE score model, else null.</summary>
+    public NcsnPpConfig? NcsnPp { get; }
+
+    /// <summary>Where the network runs.</summary>
+    public Device Device { get; }
+
+    /// <summary>The network (in eval mode).</summary>
+    public nn.Module Network => _network;
+
+    /// <summary>One image's shape [C, H, W].</summary>
+    public long[] ImageShape => UNet is { } u ? [u.ImageChannels, u.ImageSize, u.ImageSize] : [NcsnPp!.NumChannels, NcsnPp.ImageSize, NcsnPp.ImageSize];
+
+    /// <summary>The data range of the samples: (−1, 1) for DDPM models and centred NCSN++ ones, else (0, 1).</summary>
+    public (double Low, double High) Range => UNet is not null || NcsnPp!.Centered ? (-1, 1) : (0, 1);
+
+    /// <summary>The samplers this model supports.</summary>
+    public IReadOnlyList<SamplerKind> Samplers => UNet is not null
+        ? [SamplerKind.Pc, SamplerKind.Em, SamplerKind.Ode, SamplerKind.Ddpm, SamplerKind.Ddim]
+        : [SamplerKind.Pc, SamplerKind.Em, SamplerKind.Ode];
+
+    /// <summary>Loads the model of <paramref name="folder"/> onto <paramref name="device"/> (null: <see cref="TorchEngine.Device"/>).</summary>
+    /// <exception cref="FileNotFoundException">The folder has neither model.safetensors/.json nor checkpoint.safetensors/.json.</exception>
+    /// <exception cref="InvalidDataException">The card names an architecture or process this command cannot sample.</exception>
+    public static TrainedModel Load(string folder, Device? device = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        string? stem = new[] { "model", "checkpoint" }.FirstOrDefault(s =>
+            File.Exists(Path.Combine(folder, s + ".safetensors")) && File.Exists(Path.Combine(folder, s + ".json")));
+        if (stem is null)
+        {
+            throw new FileNotFoundException($"{folder} has no model.safetensors + model.json (nor checkpoint.safetensors + checkpoint.json): " +
+                "give the output folder of a training run, e.g. data/checkpoints/ddpm-mnist", Path.Combine(folder, Checkpoint.WeightsFileName));
+        }
+        string weights = Path.Combine(folder, stem + ".safetensors"), cardPath = Path.Combine(folder, stem + ".json");
+        var card = ModelCard.Load(cardPath);
+        string config = card.ArchitectureConfig?.ToJsonString() ?? throw new InvalidDataException($"{cardPath} has no architectureConfig");
+        var target = device ?? TorchEngine.Device;
+        nn.Module<Tensor, Tensor, Tensor> network;
+        UNetConfig? unet = null;
+        NcsnPpConfig? ncsnpp = null;
+        switch (card.Architecture)
+        {
+            case nameof(Models.UNet) when card.Process is null || card.Process.StartsWith("DDPM", StringComparison.Ordinal):
+                unet = UNetConfig.FromJson(config);
+                network = new Models.UNet(unet);
+                break;
+            case nameof(Models.NcsnPp):
+                ncsnpp = NcsnPpConfig.FromJson(config);
+                network = new Models.NcsnPp(ncsnpp);
+                break;
+            default:
+                throw new InvalidDataException($"{cardPath}: cannot sample a {card.Architecture} trained for '{card.Process}'; " +
+                    "the sampling command takes DDPM UNets (ε-prediction) and VE NCSN++ score models");
+        }
+        try
+        {
+            Checkpoint.LoadWeights(weights, network);
+            network.to(target);
+            network.eval();
+            return new TrainedModel(folder, weights, card, network, unet, ncsnpp, target);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Draws <see cref="SamplingOptions.Count"/> samples: x_T from the prior with a CPU generator seeded by
+    /// <see cref="SamplingOptions.Seed"/> (which also gives every later z), then the chosen sampler; returns the samples on the
+    /// CPU with the NFE and the seconds taken.
+    /// </summary>
+    /// <exception cref="ArgumentException">The sampler needs a DDPM ε-model and this is a score model (ddpm, ddim on NCSN++).</exception>
+    public SamplingResult Sample(SamplingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (!Samplers.Contains(options.Sampler))
+        {
+            throw new ArgumentException($"the {options.Sampler.ToString().ToLowerInvariant()} sampler needs a DDPM ε-model (UNet); {Folder} holds a VE NCSN++ score model: use pc, em or ode");
+        }
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        using var generator = new Generator(options.Seed);
+        NoiseSource noise = (shape, dtype, device) => randn(shape, dtype: dtype, generator: generator).to(device);
+        long[] shape = [options.Count, .. ImageShape];
+        var clock = Stopwatch.StartNew();
+        var (samples, nfe, description) = UNet is not null ? SampleDdpm(options, shape, generator, noise) : SampleVe(options, shape, generator, noise);
+        var cpu = samples.to(ScalarType.Float32, CPU);
+        double seconds = clock.Elapsed.TotalSeconds;
+        return new SamplingResult(cpu.MoveToOuterDisposeScope(), Range, nfe, seconds, description);
+    }
+
+    /// <summary>Frees the network.</summary>
+    public void Dispose() => _network.Dispose();
+
+    private (Tensor Samples, int Nfe, string Description) SampleDdpm(SamplingOptions o, long[] shape, Generator generator, NoiseSource noise)
+    {
+        var schedule = NoiseSchedule.Linear(1000);
+        var epsilon = EpsilonModels.From(_network);
+        var xT = randn(shape, generator: generator).to(Device);
+        switch (o.Sampler)
+        {
+            case SamplerKind.Ddpm:
+            {
+                var ddpm = new DdpmSampler(schedule, VarianceType.FixedLarge, clipSample: true);
+                ddpm.SetTimesteps(Math.Min(o.Steps, schedule.T));
+                return (ddpm.Sample(epsilon, xT, noise), ddpm.StepCount, $"DDPM ancestral, {ddpm.StepCount} steps, fixed-large variance, x0 clipped");
+            }
+            case SamplerKind.Ddim:
+            {
+                var ddim = new DdimSampler(schedule, eta: 0, steps: o.Steps);
+                return (ddim.Sample(epsilon, xT, noise), ddim.StepCount, $"DDIM eta 0, {ddim.StepCount} steps");
+            }
+            default:
+            {
+                var scoreSde = EpsilonScore.SdeFor(schedule);
+                var sampling = new VpSde(scoreSde.BetaMin, scoreSde.BetaMax, o.Steps);
+                if (o.Sampler == SamplerKind.Ode)
+                {
+                    return SampleSde(o, scoreSde, sampling, ContinuousEpsilonScore(scoreSde), xT, noise,
+                        "VP SDE (beta 0.1..20), score -eps(x, t (N - 1)) / interpolated sqrt(1 - alpha-bar)");
+                }
+                return SampleSde(o, scoreSde, sampling, EpsilonScore.From(epsilon, scoreSde), xT, noise, "VP SDE (beta 0.1..20) through EpsilonScore");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The ODE's score of the DDPM UNet: s(x, t) = −ε_θ(x, u) / σ̃(u) at the real-valued label u = t (N − 1)/T (the UNet's
+    /// sinusoidal embedding takes any real, as score_sde_pytorch feeds its DDPM networks), σ̃ the linear interpolation of
+    /// √(1 − ᾱ_i) between ⌊u⌋ and ⌈u⌉. It equals <see cref="EpsilonScore"/>'s discrete score at every integer u but is continuous
+    /// in t: with the integer index the right-hand side jumps at each of the N − 1 index boundaries and RK45 must shrink its
+    /// step at every one (thousands of evaluations even at rtol = atol = 1e-2).
+    /// </summary>
+    private ScoreModel ContinuousEpsilonScore(VpSde sde)
+    {
+        var net = _network;
+        var stds = sde.AlphaBars.Select(a => Math.Sqrt(1 - a)).ToArray();
+        return (x, t) =>
+        {
+            using var scope = NewDisposeScope();
+            var u = (t.to(ScalarType.Float64) * ((sde.N - 1) / sde.T)).clamp(0, sde.N - 1);
+            var lower = u.floor().clamp(0, sde.N - 1);
+            var upper = u.ceil().clamp(0, sde.N - 1);
+            var table = tensor(stds, dtype: ScalarType.Float64, device: t.device);
+            var low = table.index_select(0, lower.to(ScalarType.Int64));
+            var high = table.index_select(0, upper.to(ScalarType.Int64));
+            var std = low + (high - low) * (u - lower);
+            var eps = net.call(x, u.to(x.dtype));
+            return (-eps / Sde.Sde.Rows(std, x)).MoveToOuterDisposeScope();
+        };
+    }
+
+    private (Tensor Samples, int Nfe, string Description) SampleVe(SamplingOptions o, long[] shape, Generator generator, NoiseSource noise)
+    {
+        var config = NcsnPp!;
+        var net = _network;
+        var scoreSde = new VeSde(config.SigmaMin, config.SigmaMax, config.NumScales);
+        var sampling = new VeSde(config.SigmaMin, config.SigmaMax, o.Steps);
+        ScoreModel score = (x, t) => net.call(x, scoreSde.MarginalStd(t));
+        var xT = scoreSde.PriorSampling(shape, generator).to(Device);
+        string sde = string.Create(CultureInfo.InvariantCulture, $"VE SDE (sigma {config.SigmaMin}..{config.SigmaMax})");
+        return SampleSde(o, scoreSde, sampling, score, xT, noise, sde);
+    }
+
+    /// <summary>pc, em or ode: the discretised samplers on <paramref name="sampling"/> (N = steps), the ODE on <paramref name="scoreSde"/>.</summary>
+    private (Tensor Samples, int Nfe, string Description) SampleSde(SamplingOptions o, Sde.Sde scoreSde, Sde.Sde sampling, ScoreModel score, Tensor xT,
+        NoiseSource noise, string sde)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        switch (o.Sampler)
+        {
+            case SamplerKind.Pc:
+            {
+                if (sampling is VpSde vp && vp.DiscreteBetas[^1] >= 1)
+                {
+                    throw new ArgumentException(string.Create(inv,
+                        $"pc on the VP SDE uses DDPM's discretisation beta_i = beta(t_i)/N, which needs beta_max/N < 1: {o.Steps} steps give beta_{{N-1}} = {vp.DiscreteBetas[^1]:0.###}; use more than {vp.BetaMax} steps, or em"));
+                }
+                double snr = o.Snr ?? (ImageShape[^1] >= 256 ? 0.075 : 0.16);
+                var pc = new PcSampler(sampling, new ReverseDiffusionPredictor(sampling, score, noise), new LangevinCorrector(sampling, score, noise, snr), o.Eps);
+                var r = pc.Sample(xT);
+                return (r.Samples, r.Nfe, string.Create(inv, $"PC: reverse-diffusion predictor + Langevin corrector (snr {snr}), {r.Steps} steps to t = {o.Eps}, {sde}"));
+            }
+            case SamplerKind.Em:
+            {
+                var em = new PcSampler(sampling, new EulerMaruyamaPredictor(sampling, score, noise), null, o.Eps);
+                var r = em.Sample(xT);
+                return (r.Samples, r.Nfe, string.Create(inv, $"Euler-Maruyama, {r.Steps} steps to t = {o.Eps}, {sde}"));
+            }
+            default:
+            {
+                var ode = new ProbabilityFlowSampler(scoreSde, score, o.Eps, o.Tolerance, o.Tolerance, denoise: true);
+                var (r, _) = ode.Sample(xT);
+                return (r.Samples, r.Nfe, string.Create(inv, $"probability-flow ODE, RK45 rtol = atol = {o.Tolerance} to t = {o.Eps} ({r.Steps} accepted steps) + one denoising step, {sde}"));
+            }
+        }
+    }
+}

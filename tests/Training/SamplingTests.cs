@@ -1,0 +1,163 @@
+using System.Text.Json.Nodes;
+using Diffusion.IO;
+using Diffusion.Models;
+using Diffusion.Tests.Support;
+using Diffusion.Training;
+using TorchSharp;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace Diffusion.Tests.Training;
+
+/// <summary>The sampling command's library entry point: <see cref="TrainedModel"/> and <see cref="SampleFiles"/> on tiny model folders.</summary>
+public class SamplingTests(ITestOutputHelper output)
+{
+    private static readonly UNetConfig TinyUNet = new() { ImageChannels = 1, ImageSize = 8, BaseChannels = 8, ChannelMultipliers = [1, 2], ResBlocksPerLevel = 1, AttentionResolutions = [], Dropout = 0 };
+
+    private static readonly NcsnPpConfig TinyNcsnPp = NcsnPpConfig.Tiny with { NumChannels = 1 };
+
+    /// <summary>Writes model.safetensors + model.json for <paramref name="network"/> as the trainer does.</summary>
+    private static void WriteFolder(string folder, nn.Module network, string architecture, string configJson, string? process)
+    {
+        Checkpoint.SaveWeights(Path.Combine(folder, Checkpoint.WeightsFileName), network.state_dict(), new Dictionary<string, string> { ["weights"] = "ema" });
+        new ModelCard { Name = "tiny-" + architecture.ToLowerInvariant(), Architecture = architecture, ArchitectureConfig = JsonNode.Parse(configJson), Process = process }
+            .Save(Path.Combine(folder, "model.json"));
+    }
+
+    private static string DdpmFolder(TempFolder folder)
+    {
+        manual_seed(3);
+        using var unet = new UNet(TinyUNet);
+        WriteFolder(folder.Path, unet, "UNet", TinyUNet.ToJson(), TrainingConfigs.DdpmProcess);
+        return folder.Path;
+    }
+
+    [Theory]
+    [InlineData(SamplerKind.Ddpm, 3)]
+    [InlineData(SamplerKind.Ddim, 3)]
+    [InlineData(SamplerKind.Pc, 50, 25)]
+    [InlineData(SamplerKind.Em, 3)]
+    [InlineData(SamplerKind.Ode, -1)]
+    public void DdpmUNet_EverySampler_WritesSamplesAndGrid(SamplerKind sampler, int nfe, int steps = 3)
+    {
+        using var folder = TinyRun.Folder();
+        using var outFolder = TinyRun.Folder();
+        using var model = TrainedModel.Load(DdpmFolder(folder));
+        Assert.Equal((-1.0, 1.0), model.Range);
+        var options = new SamplingOptions { Sampler = sampler, Steps = steps, Count = 2, Seed = 4, Tolerance = 1e-3 };
+        using var result = model.Sample(options);
+        Assert.Equal(new long[] { 2, 1, 8, 8 }, result.Samples.shape);
+        Assert.True(result.Samples.isfinite().all().item<bool>());
+        if (nfe > 0)
+        {
+            Assert.Equal(nfe, result.Nfe);
+        }
+        else
+        {
+            // RK45: 2 evaluations to pick the first step, 6 per step, 1 for the denoising step.
+            Assert.True(result.Nfe >= 9, $"ode NFE {result.Nfe}");
+        }
+        var (tensors, png) = SampleFiles.Write(Path.Combine(outFolder.Path, "sub", "out.png"), result, new Dictionary<string, string> { ["seed"] = "4" });
+        Assert.Equal(Path.Combine(outFolder.Path, "sub", "out.safetensors"), tensors);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(png)[..4]);
+        using (var scope = NewDisposeScope())
+        {
+            var saved = Safetensors.Load(tensors);
+            Assert.True(saved[SampleFiles.TensorName].allclose(result.Samples, 0, 0));
+            var meta = Safetensors.ReadMetadata(tensors);
+            Assert.Equal(result.Nfe.ToString(System.Globalization.CultureInfo.InvariantCulture), meta["nfe"]);
+            Assert.Equal("4", meta["seed"]);
+        }
+        // The same seed gives the same samples.
+        using var again = model.Sample(options);
+        Assert.True(again.Samples.allclose(result.Samples, 0, 0));
+        output.WriteLine($"{sampler}: NFE {result.Nfe}, {result.Seconds:F3} s, {result.Description}");
+        if (sampler == SamplerKind.Pc)
+        {
+            // DDPM's discretisation of the VP SDE needs β_max/N < 1.
+            var e = Assert.Throws<ArgumentException>(() => model.Sample(options with { Steps = 20 }));
+            Assert.Contains("more than 20 steps", e.Message);
+        }
+    }
+
+    [Fact]
+    public void VeNcsnPp_SdeSamplers_Run_AndDdpmSamplersAreRefused()
+    {
+        using var folder = TinyRun.Folder();
+        manual_seed(5);
+        using (var net = new NcsnPp(TinyNcsnPp))
+        {
+            WriteFolder(folder.Path, net, "NcsnPp", TinyNcsnPp.ToJson(), TrainingConfigs.VeProcess(TinyNcsnPp));
+        }
+        using var model = TrainedModel.Load(folder.Path);
+        Assert.Equal((0.0, 1.0), model.Range);
+        foreach (var (sampler, nfe) in new[] { (SamplerKind.Pc, 6), (SamplerKind.Em, 3), (SamplerKind.Ode, -1) })
+        {
+            using var result = model.Sample(new SamplingOptions { Sampler = sampler, Steps = 3, Count = 2, Seed = 1, Tolerance = 1e-3 });
+            Assert.Equal(new long[] { 2, 1, 8, 8 }, result.Samples.shape);
+            Assert.True(result.Samples.isfinite().all().item<bool>());
+            Assert.True(nfe < 0 ? result.Nfe >= 9 : result.Nfe == nfe, $"{sampler}: NFE {result.Nfe}");
+            Assert.Contains("VE SDE", result.Description);
+            output.WriteLine($"{sampler}: NFE {result.Nfe}, {result.Seconds:F3} s, {result.Description}");
+        }
+        foreach (var sampler in new[] { SamplerKind.Ddpm, SamplerKind.Ddim })
+        {
+            var e = Assert.Throws<ArgumentException>(() => model.Sample(new SamplingOptions { Sampler = sampler, Steps = 3, Count = 1 }));
+            Assert.Contains("pc, em or ode", e.Message);
+        }
+    }
+
+    /// <summary>The output folder of ncsnpp-mnist (two synthetic steps) samples: the trainer's card and EMA weights are what the command reads.</summary>
+    [Fact]
+    public void TrainedNcsnPpMnistFolder_Samples()
+    {
+        using var folder = TinyRun.Folder();
+        var config = TrainingConfigs.Get("ncsnpp-mnist");
+        var options = config.Defaults with { Steps = 2, BatchSize = 2, OutputFolder = folder.Path, CheckpointEvery = 0, CheckpointEverySeconds = 0 };
+        using (var setup = config.BuildSynthetic!(options))
+        using (var trainer = new Trainer(setup.Model, setup.Loss, setup.Batches, options, setup.Run) { ShowProgress = false })
+        {
+            trainer.Train();
+        }
+        using var model = TrainedModel.Load(folder.Path);
+        Assert.Equal(TrainingConfigs.NcsnPpMnist, model.NcsnPp);
+        using var result = model.Sample(new SamplingOptions { Sampler = SamplerKind.Em, Steps = 2, Count = 1 });
+        Assert.Equal(new long[] { 1, 1, 28, 28 }, result.Samples.shape);
+        Assert.True(result.Samples.isfinite().all().item<bool>());
+    }
+
+    [Fact]
+    public void Load_NamesWhatIsMissing_AndRefusesOtherModels()
+    {
+        using var empty = TinyRun.Folder();
+        var missing = Assert.Throws<FileNotFoundException>(() => TrainedModel.Load(empty.Path));
+        Assert.Contains("model.safetensors", missing.Message);
+        // A cold-diffusion restorer is a UNet but not an ε-model.
+        manual_seed(6);
+        using (var unet = new UNet(TinyUNet))
+        {
+            WriteFolder(empty.Path, unet, "UNet", TinyUNet.ToJson(), "cold diffusion, blur");
+        }
+        var cold = Assert.Throws<InvalidDataException>(() => TrainedModel.Load(empty.Path));
+        Assert.Contains("cold diffusion", cold.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SamplingOptions { Steps = 0 }.Validate());
+        Assert.Equal("a/b", SampleFiles.Stem("a/b.safetensors"));
+        Assert.Equal("a/b.x", SampleFiles.Stem("a/b.x"));
+    }
+
+    /// <summary>The shipped ddpm-mnist folder loads and samples (two DDIM steps, one digit).</summary>
+    [Fact]
+    public void ShippedDdpmMnist_Samples()
+    {
+        string folder = Path.Combine(Repository.Root(), "data", "checkpoints", "ddpm-mnist");
+        if (!File.Exists(Path.Combine(folder, Checkpoint.WeightsFileName)))
+        {
+            output.WriteLine($"skipped: no {folder}");
+            return;
+        }
+        using var model = TrainedModel.Load(folder);
+        using var result = model.Sample(new SamplingOptions { Sampler = SamplerKind.Ddim, Steps = 2, Count = 1 });
+        Assert.Equal(new long[] { 1, 1, 28, 28 }, result.Samples.shape);
+        Assert.Equal(2, result.Nfe);
+    }
+}
