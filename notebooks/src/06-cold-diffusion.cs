@@ -77,7 +77,7 @@ Tensor AlongS(Degradation d, Tensor x, int[] levels)
     using var g = new torch.Generator(3);
     var bound = d.ForBatch(x.shape[0], g);                                    // the mask draws a centre per image
     var rows = levels.Select(s => bound.Apply(x, s)).ToList();                // [levels][B, 1, 28, 28]
-    if (!ReferenceEquals(bound, d)) bound.Dispose();
+    if (!object.ReferenceEquals(bound, d)) bound.Dispose();
     return stack(rows, 1).reshape(-1, 1, 28, 28).MoveToOuterDisposeScope();  // row b: x_b at each level
 }
 var four = eight.narrow(0, 0, 4);
@@ -314,7 +314,8 @@ Console.WriteLine(result.Fid > 2 * ddpmFid
 
 // %% [markdown]
 // At full size (`data/results/cold-mnist.json`) generation from blur scored FID 533.5 against a floor of 6.7 with 1,000
-// digits, where notebook 03's DDPM scores 25.7: most samples are thick blobs and broken strokes, few are clean digits. The
+// digits, where notebook 03's DDPM scores 25.7: most samples are single strokes and fragments (many 7-, 2- and L-shapes),
+// few are whole digits. The
 // start x_T carries one number per image (its mean m) and a 0.002 noise; everything else must come from R at s = 40, 39, …,
 // where the ℓ1-trained restorer predicts a median-like, smooth digit for a given m. Algorithm 2 then keeps only the change
 // D(x̂_0, s − 1) − D(x̂_0, s), which at large s is tiny (the blur erases almost everything), so the early steps barely move
