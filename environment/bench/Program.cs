@@ -8,9 +8,14 @@ using static TorchSharp.torch;
 // The C# side of the UNet training-step benchmark (see bench_torch.py for the identical PyTorch side).
 // Usage: Diffusion.Bench [--threads N] [--warmup W] [--steps S] [--batch B] [--params-only]
 //        Diffusion.Bench sampling [...]   (the sampling benchmark, see SamplingBench.cs)
+//        Diffusion.Bench dps [...]        (the DPS benchmark, see DpsBench.cs)
 if (args.Length > 0 && args[0] == "sampling")
 {
     return SamplingBench.Run(args[1..]);
+}
+if (args.Length > 0 && args[0] == "dps")
+{
+    return DpsBench.Run(args[1..]);
 }
 int threads = 1, warmup = 3, steps = 10, batch = 128;
 bool paramsOnly = false;

@@ -73,9 +73,12 @@ public sealed class TotalVariation
     public Tensor PixelNorm(Tensor v, double epsilon = 0)
     {
         using var scope = NewDisposeScope();
+        // v * v, not v.square(): TorchSharp 0.107's square() is pow(2) through a temporary Scalar, which a garbage collection
+        // during the native call can free ("Unknown scalar type", seen in the notebook kernel in Adam-TV's loop).
+        var squared = v * v;
         var norm = Norm == TvNorm.Isotropic
-            ? (v.square().sum(2, keepdim: true) + epsilon * epsilon).sqrt()
-            : (v.square() + epsilon * epsilon).sqrt();
+            ? (squared.sum(2, keepdim: true) + epsilon * epsilon).sqrt()
+            : (squared + epsilon * epsilon).sqrt();
         return norm.MoveToOuterDisposeScope();
     }
 

@@ -89,7 +89,7 @@ public sealed class TvProblem
         CheckImages(x);
         using var scope = NewDisposeScope();
         var residual = A.Forward(x) - Y;
-        var fit = 0.5 * residual.square().flatten(1).sum(1);
+        var fit = 0.5 * (residual * residual).flatten(1).sum(1);   // not square(): see TotalVariation.PixelNorm
         var tv = smoothed ? Tv.SmoothedPerImage(x) : Tv.PerImage(x);
         return (fit + Lambda * tv).MoveToOuterDisposeScope();
     }

@@ -13,6 +13,7 @@ try
     return args[0] switch
     {
         "cold" => ColdCommand.Run(args[1..]),
+        "inverse" => InverseCommand.Run(args[1..]),
         _ => Fail($"unknown table '{args[0]}'\n{ColdCommand.Usage}"),
     };
 }
