@@ -27,6 +27,9 @@ using Diffusion.Hosting;
 using Diffusion.Inverse;
 using Diffusion.Metrics;
 using Diffusion.Plotting;
+using Plotly.NET;
+using Plotly.NET.CSharp;
+using Chart = Plotly.NET.CSharp.Chart;
 
 Console.WriteLine(TorchEngine.Initialize(CourseProfile.Threads(Environment.ProcessorCount)));
 manual_seed(0);
@@ -271,6 +274,11 @@ foreach (var r in table) Console.WriteLine($"{r.Task,-12} {r.Method,-11} {r.Psnr
 InverseRow Row(string task, string method) => table.Single(r => r.Task == task && r.Method == method);
 foreach (var task in tasks)
     if (!(Row(task.Name, "dps").Psnr > Row(task.Name, "measurement").Psnr)) throw new Exception($"{task.Name}: DPS should improve on A^T y");
+
+// %%
+var psnrChart = Chart.Combine(tasks.Select(task => Chart.Column<double, string, string>(
+    InverseEvaluation.Methods.Select(m => Row(task.Name, m).Psnr).ToArray(), Keys: InverseEvaluation.Methods.ToArray(), Name: task.Name)));
+Figures.Show(psnrChart.WithTitle($"PSNR per method on {testCount} held-out digits (higher is better)").WithAxisTitles(y: "PSNR (dB)").WithSize(720, 380));
 
 // %% [markdown]
 // ## Does the seed report's ordering hold?
