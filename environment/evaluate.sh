@@ -2,6 +2,7 @@
 # The evaluation command: measures the shipped models and writes the notebooks' tables to data/results/*.json.
 #   environment/evaluate.sh cold [--images 100] [--generate 1000] [--threads N]     # notebook 06: data/results/cold-mnist.json
 #   environment/evaluate.sh inverse [--images 100] [--threads N]                    # notebook 05: data/results/inverse-mnist.json
+#   environment/evaluate.sh sde [--samples 1000] [--samplers LIST] [--threads N]    # notebook 04: data/results/sde-mnist.json
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"

@@ -65,6 +65,33 @@ public sealed class TrainedModel : IDisposable
     /// <summary>The data range of the samples: (−1, 1) for DDPM models and centred NCSN++ ones, else (0, 1).</summary>
     public (double Low, double High) Range => UNet is not null || NcsnPp!.Centered ? (-1, 1) : (0, 1);
 
+    /// <summary>
+    /// The SDE the network is a score model of: VpSde(0.1, 20, 1000) (DDPM's linear β 1e-4 … 0.02) for a DDPM UNet, the card's
+    /// VeSde(σ_min, σ_max, N) for an NCSN++.
+    /// </summary>
+    public Sde.Sde ScoreSde => UNet is not null ? EpsilonScore.SdeFor(NoiseSchedule.Linear(1000)) : new VeSde(NcsnPp!.SigmaMin, NcsnPp.SigmaMax, NcsnPp.NumScales);
+
+    /// <summary>
+    /// The network as a score s_θ(x, t) under <see cref="ScoreSde"/>: −ε_θ(x, u)/σ̃(u) for a DDPM UNet
+    /// (<see cref="EpsilonScore.Interpolated"/>, continuous in t as the probability-flow ODE needs), s_θ(x, σ(t)) for a VE NCSN++.
+    /// </summary>
+    public ScoreModel Score
+    {
+        get
+        {
+            var net = _network;
+            if (UNet is not null) return EpsilonScore.Interpolated(net.call, (VpSde)ScoreSde);
+            var ve = (VeSde)ScoreSde;
+            return (x, t) => net.call(x, ve.MarginalStd(t));
+        }
+    }
+
+    /// <summary>The DDPM UNet as an ε-model ε_θ(x, i) on integer steps (DDPM and DDIM samplers, the inverse-problem samplers).</summary>
+    /// <exception cref="InvalidOperationException">The model is an NCSN++ score model, not an ε-model.</exception>
+    public EpsilonModel Epsilon => UNet is not null
+        ? EpsilonModels.From(_network)
+        : throw new InvalidOperationException($"{Folder} holds a VE NCSN++ score model, not a DDPM ε-model: use {nameof(Score)}");
+
     /// <summary>The samplers this model supports.</summary>
     public IReadOnlyList<SamplerKind> Samplers => UNet is not null
         ? [SamplerKind.Pc, SamplerKind.Em, SamplerKind.Ode, SamplerKind.Ddpm, SamplerKind.Ddim]
@@ -150,7 +177,7 @@ public sealed class TrainedModel : IDisposable
     private (Tensor Samples, int Nfe, string Description) SampleDdpm(SamplingOptions o, long[] shape, Generator generator, NoiseSource noise)
     {
         var schedule = NoiseSchedule.Linear(1000);
-        var epsilon = EpsilonModels.From(_network);
+        var epsilon = Epsilon;
         var xT = randn(shape, generator: generator).to(Device);
         switch (o.Sampler)
         {
@@ -171,7 +198,7 @@ public sealed class TrainedModel : IDisposable
                 var sampling = new VpSde(scoreSde.BetaMin, scoreSde.BetaMax, o.Steps);
                 if (o.Sampler == SamplerKind.Ode)
                 {
-                    return SampleSde(o, scoreSde, sampling, ContinuousEpsilonScore(scoreSde), xT, noise,
+                    return SampleSde(o, scoreSde, sampling, Score, xT, noise,
                         "VP SDE (beta 0.1..20), score -eps(x, t (N - 1)) / interpolated sqrt(1 - alpha-bar)");
                 }
                 return SampleSde(o, scoreSde, sampling, EpsilonScore.From(epsilon, scoreSde), xT, noise, "VP SDE (beta 0.1..20) through EpsilonScore");
@@ -179,42 +206,14 @@ public sealed class TrainedModel : IDisposable
         }
     }
 
-    /// <summary>
-    /// The ODE's score of the DDPM UNet: s(x, t) = −ε_θ(x, u) / σ̃(u) at the real-valued label u = t (N − 1)/T (the UNet's
-    /// sinusoidal embedding takes any real, as score_sde_pytorch feeds its DDPM networks), σ̃ the linear interpolation of
-    /// √(1 − ᾱ_i) between ⌊u⌋ and ⌈u⌉. It equals <see cref="EpsilonScore"/>'s discrete score at every integer u but is continuous
-    /// in t: with the integer index the right-hand side jumps at each of the N − 1 index boundaries and RK45 must shrink its
-    /// step at every one (thousands of evaluations even at rtol = atol = 1e-2).
-    /// </summary>
-    private ScoreModel ContinuousEpsilonScore(VpSde sde)
-    {
-        var net = _network;
-        var stds = sde.AlphaBars.Select(a => Math.Sqrt(1 - a)).ToArray();
-        return (x, t) =>
-        {
-            using var scope = NewDisposeScope();
-            var u = (t.to(ScalarType.Float64) * ((sde.N - 1) / sde.T)).clamp(0, sde.N - 1);
-            var lower = u.floor().clamp(0, sde.N - 1);
-            var upper = u.ceil().clamp(0, sde.N - 1);
-            var table = tensor(stds, dtype: ScalarType.Float64, device: t.device);
-            var low = table.index_select(0, lower.to(ScalarType.Int64));
-            var high = table.index_select(0, upper.to(ScalarType.Int64));
-            var std = low + (high - low) * (u - lower);
-            var eps = net.call(x, u.to(x.dtype));
-            return (-eps / Sde.Sde.Rows(std, x)).MoveToOuterDisposeScope();
-        };
-    }
-
     private (Tensor Samples, int Nfe, string Description) SampleVe(SamplingOptions o, long[] shape, Generator generator, NoiseSource noise)
     {
         var config = NcsnPp!;
-        var net = _network;
-        var scoreSde = new VeSde(config.SigmaMin, config.SigmaMax, config.NumScales);
+        var scoreSde = (VeSde)ScoreSde;
         var sampling = new VeSde(config.SigmaMin, config.SigmaMax, o.Steps);
-        ScoreModel score = (x, t) => net.call(x, scoreSde.MarginalStd(t));
         var xT = scoreSde.PriorSampling(shape, generator).to(Device);
         string sde = string.Create(CultureInfo.InvariantCulture, $"VE SDE (sigma {config.SigmaMin}..{config.SigmaMax})");
-        return SampleSde(o, scoreSde, sampling, score, xT, noise, sde);
+        return SampleSde(o, scoreSde, sampling, Score, xT, noise, sde);
     }
 
     /// <summary>pc, em or ode: the discretised samplers on <paramref name="sampling"/> (N = steps), the ODE on <paramref name="scoreSde"/>.</summary>

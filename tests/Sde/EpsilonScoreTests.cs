@@ -206,4 +206,34 @@ public class EpsilonScoreTests(ITestOutputHelper output)
         var bad = EpsilonScore.From((xx, tt) => xx.narrow(1, 0, 1), sde);
         Assert.Contains("[3, 1]", Assert.Throws<InvalidOperationException>(() => bad(x, t)).Message);
     }
+
+    /// <summary>
+    /// The interpolated score takes the real label u = t (N − 1): at integer u it is the discrete score; between two steps its
+    /// σ̃ is the linear interpolation of √(1 − ᾱ), so a network constant in u gives a score that moves monotonically between them.
+    /// </summary>
+    [Fact]
+    public void Interpolated_EqualsDiscreteOnTheGridAndIsContinuousBetween()
+    {
+        using var scope = torch.NewDisposeScope();
+        var sde = new VpSde(0.1, 20, Steps);
+        var labels = new List<double>();
+        Func<Tensor, Tensor, Tensor> network = (x, u) =>
+        {
+            labels.AddRange(u.to(ScalarType.Float64).data<double>().ToArray());
+            return x * 2;
+        };
+        EpsilonModel discreteModel = (x, t) => x * 2;
+        var x = torch.ones([4, 2], dtype: ScalarType.Float64);
+        var grid = torch.tensor(new[] { 0.0, 10 / 999.0, 500 / 999.0, 1.0 }, dtype: ScalarType.Float64);
+        var interpolated = EpsilonScore.Interpolated(network, sde)(x, grid);
+        var discrete = EpsilonScore.From(discreteModel, sde)(x, grid);
+        Assert.True(interpolated.allclose(discrete, 1e-12, 1e-12), "on the grid the interpolated score is the discrete one");
+        Assert.Equal(500, labels[2], 9);
+        var between = torch.tensor(new[] { 10.5 / 999.0 }, dtype: ScalarType.Float64);
+        double mid = EpsilonScore.Interpolated(network, sde)(x.narrow(0, 0, 1), between)[0, 0].item<double>();
+        double expected = -2 / ((Math.Sqrt(1 - sde.AlphaBars[10]) + Math.Sqrt(1 - sde.AlphaBars[11])) / 2);
+        Assert.Equal(expected, mid, 10);
+        Assert.Equal(10.5, labels[^1], 9);
+        Assert.Contains("one time per row", Assert.Throws<ArgumentException>(() => EpsilonScore.Interpolated(network, sde)(x, between)).Message);
+    }
 }
