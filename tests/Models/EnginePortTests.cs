@@ -13,7 +13,7 @@ namespace Diffusion.Tests.Models;
 /// <summary>
 /// The shipped models on TorchSharp (LibTorch 2.10) reproduce what the old hand-written binding on libtorch 1.13 computed
 /// with them (tests/fixtures/engine-port.safetensors, recorded by environment/tools/record-engine-port/Program.cs as of commit
-/// f6ace21, a one-off tool removed with the old binding): the ddpm-mnist UNet
+/// f6ace21, a one-off tool removed with the old binding): the ddpm-mnist-all UNet (the course model before the split retraining)
 /// with its EMA weights and the FID classifier.
 /// </summary>
 /// <remarks>
@@ -36,10 +36,10 @@ public class EnginePortTests(ITestOutputHelper output)
     {
         using var scope = NewDisposeScope();
         var recorded = Recorded();
-        var card = JsonNode.Parse(File.ReadAllText(Path.Combine(Checkpoints, "ddpm-mnist", "model.json")))!;
+        var card = JsonNode.Parse(File.ReadAllText(Path.Combine(Checkpoints, "ddpm-mnist-all", "model.json")))!;
         var config = UNetConfig.FromJson(card["architectureConfig"]!.ToJsonString());
         using var unet = new UNet(config);
-        string weights = Path.Combine(Checkpoints, "ddpm-mnist", "model.safetensors");
+        string weights = Path.Combine(Checkpoints, "ddpm-mnist-all", "model.safetensors");
         Assert.Equal("ema", Safetensors.ReadMetadata(weights)["weights"]);
         StateDicts.Load(unet, Safetensors.Load(weights), weights);
         unet.eval();
