@@ -352,8 +352,8 @@ if (!CourseProfile.IsFast)
 {
     // The shipped model (10,000 steps on the 8,000 training digits, 249 min on 2 cores; see its card) scored FID 31.4 against
     // a floor of 6.7 with DDIM 50 and 1,000 samples in `train.sh --evaluate`, 17.8 with DDPM 100; an untrained UNet scores
-    // 650-1,000. (The model
-    // before it scored 25.7 but had trained on the reference digits themselves: data/checkpoints/ddpm-mnist-all.)
+    // 650-1,000. (The model before it scored 25.7 with DDIM 50 but had trained on the reference digits themselves:
+    // data/checkpoints/ddpm-mnist-all.)
     // The notebook's reference and floor sets differ from the card's, so the bound leaves room: it catches a broken or
     // undertrained checkpoint, not the last few FID points.
     const double Bound = 45;
