@@ -44,12 +44,7 @@ public static class EpsilonScore
         ArgumentNullException.ThrowIfNull(sde);
         return (x, t) =>
         {
-            ArgumentNullException.ThrowIfNull(x);
-            ArgumentNullException.ThrowIfNull(t);
-            if (t.dim() != 1 || x.dim() < 1 || t.shape[0] != x.shape[0])
-            {
-                throw new ArgumentException($"times have shape {Shapes.Format(t)} but x has shape {Shapes.Format(x)}: give one time per row of x", nameof(t));
-            }
+            Sde.CheckTimes(x, t);
             using var scope = torch.NewDisposeScope();
             var steps = torch.tensor(sde.StepIndices(t), dtype: ScalarType.Int64, device: x.device);
             var eps = model(x, steps);
@@ -78,12 +73,7 @@ public static class EpsilonScore
         var stds = sde.AlphaBars.Select(a => Math.Sqrt(1 - a)).ToArray();
         return (x, t) =>
         {
-            ArgumentNullException.ThrowIfNull(x);
-            ArgumentNullException.ThrowIfNull(t);
-            if (t.dim() != 1 || x.dim() < 1 || t.shape[0] != x.shape[0])
-            {
-                throw new ArgumentException($"times have shape {Shapes.Format(t)} but x has shape {Shapes.Format(x)}: give one time per row of x", nameof(t));
-            }
+            Sde.CheckTimes(x, t);
             using var scope = torch.NewDisposeScope();
             var u = (t.to(ScalarType.Float64) * ((sde.N - 1) / sde.T)).clamp(0, sde.N - 1);
             var lower = u.floor();

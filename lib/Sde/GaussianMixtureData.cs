@@ -107,15 +107,11 @@ public sealed class GaussianMixtureData
     {
         ArgumentNullException.ThrowIfNull(sde);
         ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(t);
         if (x.dim() != 2 || x.shape[1] != Dimension)
         {
             throw new ArgumentException($"x must be [B, {Dimension}], got {Shapes.Format(x)}", nameof(x));
         }
-        if (t.dim() != 1 || t.shape[0] != x.shape[0])
-        {
-            throw new ArgumentException($"times have shape {Shapes.Format(t)} but x has shape {Shapes.Format(x)}: give one time per row of x", nameof(t));
-        }
+        Sde.CheckTimes(x, t);
         var x64 = x.to(ScalarType.Float64);
         var t64 = t.to(ScalarType.Float64);
         var m = sde.MeanCoefficient(t64);

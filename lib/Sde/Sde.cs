@@ -129,7 +129,7 @@ public abstract class Sde
     }
 
     /// <summary>Throws unless t is a 1-D tensor with one time per row of x.</summary>
-    protected static void CheckTimes(Tensor x, Tensor t)
+    internal static void CheckTimes(Tensor x, Tensor t)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(t);

@@ -194,7 +194,7 @@ public sealed class TrainedModel : IDisposable
             }
             default:
             {
-                var scoreSde = EpsilonScore.SdeFor(schedule);
+                var scoreSde = (VpSde)ScoreSde;
                 var sampling = new VpSde(scoreSde.BetaMin, scoreSde.BetaMax, o.Steps);
                 if (o.Sampler == SamplerKind.Ode)
                 {

@@ -171,7 +171,6 @@ var reference = ring.Sample(toyCount, toyGen, float32);
 float[] referencePoints = reference.data<float>().ToArray();
 double toyFloor;
 using (var other = ring.Sample(toyCount, toyGen, float32)) toyFloor = PointCloudDistance.Energy(referencePoints, other.data<float>().ToArray());
-NoiseSource Noise(torch.Generator g) => (shape, dtype, device) => randn(shape, dtype: dtype, generator: g).to(device);
 
 (Tensor Samples, int Nfe) RunToy(string kind, int k, ulong seed)
 {
@@ -179,8 +178,8 @@ NoiseSource Noise(torch.Generator g) => (shape, dtype, device) => randn(shape, d
     var prior = new VpSde(0.1, 20, 1000).PriorSampling([toyCount, 2], g);
     var sde = new VpSde(0.1, 20, kind == "PC" ? k : 2 * k);
     var score = ring.Score(sde);
-    Predictor? predictor = kind == "corrector only" ? null : new ReverseDiffusionPredictor(sde, score, Noise(g));
-    Corrector? corrector = kind == "predictor only" ? null : new LangevinCorrector(sde, score, Noise(g), snr: 0.16);
+    Predictor? predictor = kind == "corrector only" ? null : new ReverseDiffusionPredictor(sde, score, NoiseSources.From(g));
+    Corrector? corrector = kind == "predictor only" ? null : new LangevinCorrector(sde, score, NoiseSources.From(g), snr: 0.16);
     var result = new PcSampler(sde, predictor, corrector).Sample(prior);
     prior.Dispose();
     return (result.Samples, result.Nfe);
@@ -320,8 +319,8 @@ using (var noGrad = no_grad())
     var half = new VpSde(0.1, 20, digitSteps / 2);
     var runs = new (string Name, Func<SampleResult> Run)[]
     {
-        ("Euler-Maruyama", () => new PcSampler(sampling, new EulerMaruyamaPredictor(sampling, score, Noise(g)), null).Sample(xT)),
-        ("PC", () => new PcSampler(half, new ReverseDiffusionPredictor(half, score, Noise(g)), new LangevinCorrector(half, score, Noise(g), snr: 0.16)).Sample(xT)),
+        ("Euler-Maruyama", () => new PcSampler(sampling, new EulerMaruyamaPredictor(sampling, score, NoiseSources.From(g)), null).Sample(xT)),
+        ("PC", () => new PcSampler(half, new ReverseDiffusionPredictor(half, score, NoiseSources.From(g)), new LangevinCorrector(half, score, NoiseSources.From(g), snr: 0.16)).Sample(xT)),
         ("ODE", () => new ProbabilityFlowSampler(vp, score, rtol: digitTol, atol: digitTol, denoise: true).Sample(xT).Result),
     };
     foreach (var (name, run) in runs)
