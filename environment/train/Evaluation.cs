@@ -11,7 +11,7 @@ using Diffusion.Training;
 
 
 /// <summary>
-/// <c>--evaluate</c>: loads a trained DDPM (model.safetensors + model.json in the output folder), samples it, measures FID with the
+/// <c>--evaluate</c>: loads a trained DDPM or VE NCSN++ (model.safetensors + model.json in the output folder), samples it, measures FID with the
 /// project's MNIST feature network against real digits and the real-vs-real floor at the same size, and writes them into model.json.
 /// With <c>--checkpoint</c> it evaluates the EMA weights of the folder's training checkpoint instead (a run still under way) and
 /// appends the numbers with the checkpoint's step to the folder's <c>fid-curve.json</c>: FID against training steps.
@@ -30,6 +30,10 @@ internal static class Evaluation
             return 1;
         }
         var card = ModelCard.Load(cardPath);
+        if (card.Architecture == nameof(NcsnPp))
+        {
+            return RunScoreModel(folder, card, cardPath, samples, samplerName, fromCheckpoint);
+        }
         var unetConfig = UNetConfig.FromJson(card.ArchitectureConfig?.ToJsonString() ?? throw new InvalidDataException($"{cardPath} has no architectureConfig"));
         using var unet = new UNet(unetConfig);
         Checkpoint.LoadWeights(weights, unet);
@@ -43,13 +47,45 @@ internal static class Evaluation
         using var network = FeatureNetwork.Load(FeatureNetworkPath);
         // The reference digits are the FID network's held-out split (as in notebook 03): the first N against the samples,
         // the next N for the floor. Fashion-MNIST uses its test set.
-        using var pool = config.Name.Contains("fashion", StringComparison.Ordinal) ? FashionMnist.Load(train: false) : Mnist.LoadNpm();
+        using var real = HeldOut(config.Name.Contains("fashion", StringComparison.Ordinal));
+        Console.WriteLine($"train: evaluating {folder} ({unet.parameters().Sum(p => p.numel()):N0} parameters, step {card.Steps}) with {samplerName}, {samples} samples, {TorchEngine.Threads} thread(s)");
+        var quality = SampleQuality.Measure(unet, sampler, samplerName, network, real, samples, seed: 0);
+        return Report(folder, card, cardPath, quality, fromCheckpoint);
+    }
+
+    /// <summary>
+    /// A VE NCSN++ folder: sampled by <see cref="TrainedModel"/> with pc-N, em-N or ode-TOL (<see cref="SamplingOptions.Parse"/>),
+    /// the samples in [0, 1] mapped to [−1, 1] for the feature network.
+    /// </summary>
+    private static int RunScoreModel(string folder, ModelCard card, string cardPath, int samples, string samplerName, bool fromCheckpoint)
+    {
+        var (name, options) = SamplingOptions.Parse(samplerName.StartsWith("ddim", StringComparison.Ordinal) ? "pc-100" : samplerName);
+        using var model = TrainedModel.Load(folder, fromCheckpoint: fromCheckpoint);
+        if (!model.Samplers.Contains(options.Sampler))
+        {
+            Console.Error.WriteLine($"train: {folder} holds a VE score model: --sampler pc-N, em-N or ode-TOL (e.g. pc-100, ode-1e-3), not {samplerName}");
+            return 2;
+        }
+        using var network = FeatureNetwork.Load(FeatureNetworkPath);
+        using var real = HeldOut(fashion: false);
+        Console.WriteLine($"train: evaluating {folder} ({card.Parameters:N0} parameters, step {card.Steps}) with {name}, {samples} samples, {TorchEngine.Threads} thread(s)");
+        var quality = SampleQuality.Measure(model, options, name, network, real, samples);
+        return Report(folder, card, cardPath, quality, fromCheckpoint);
+    }
+
+    /// <summary>The 2,000 held-out digits in [−1, 1]: the FID network's held-out split (as in notebook 03); Fashion-MNIST uses its test set.</summary>
+    private static Tensor HeldOut(bool fashion)
+    {
+        using var pool = fashion ? FashionMnist.Load(train: false) : Mnist.LoadNpm();
         var (train, test) = pool.Split(2000, 1234);
         train.Dispose();
         using var heldOut = test;
-        using var real = heldOut.Images * 2.0 - 1.0;
-        Console.WriteLine($"train: evaluating {folder} ({unet.parameters().Sum(p => p.numel()):N0} parameters, step {card.Steps}) with {samplerName}, {samples} samples, {TorchEngine.Threads} thread(s)");
-        var quality = SampleQuality.Measure(unet, sampler, samplerName, network, real, samples, seed: 0);
+        return heldOut.Images * 2.0 - 1.0;
+    }
+
+    /// <summary>Writes the numbers into model.json (or, for a checkpoint, fid-curve.json) and prints them.</summary>
+    private static int Report(string folder, ModelCard card, string cardPath, SampleQuality quality, bool fromCheckpoint)
+    {
         string written = fromCheckpoint ? FidCurve.Append(Path.Combine(folder, FidCurve.FileName), card.Steps, quality) : cardPath;
         if (!fromCheckpoint)
         {

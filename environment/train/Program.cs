@@ -19,7 +19,7 @@ internal static class Cli
         "                [--lr LR] [--warmup N] [--decay none|cosine] [--min-lr LR] [--ema DECAY]\n" +
         "                [--checkpoint-every N] [--checkpoint-minutes M] [--resume] [--synthetic]\n" +
         "                [--time-steps N] [--list]\n" +
-        "       train.sh --config NAME --evaluate [--checkpoint] [--out FOLDER] [--samples N] [--sampler ddim-50|ddpm-1000] [--threads N]\n" +
+        "       train.sh --config NAME --evaluate [--checkpoint] [--out FOLDER] [--samples N] [--sampler S] [--threads N]\n" +
         "  --out        output folder (default data/checkpoints/NAME): checkpoint.safetensors/.json during training,\n" +
         "               model.safetensors/.json (EMA weights + model card) at the end\n" +
         "  --data       the image folder of a config that trains on your images (ffhq256-ncsnpp, church48-ddpm):\n" +
@@ -31,7 +31,9 @@ internal static class Cli
         "  --evaluate   sample N images (default 1000) from the folder's model.safetensors, measure FID against N real digits\n" +
         "               with the project's feature network and the real-vs-real floor, and write both into model.json\n" +
         "  --checkpoint with --evaluate: the EMA weights of the folder's training checkpoint (a run under way); the numbers go\n" +
-        "               into the folder's fid-curve.json with the checkpoint's step\n";
+        "               into the folder's fid-curve.json with the checkpoint's step\n" +
+        "  --sampler    with --evaluate: ddim-N or ddpm-1000 for a DDPM (default ddim-50); pc-N, em-N or ode-TOL for a VE\n" +
+        "               NCSN++ (default pc-100)\n";
 
     public static int Run(string[] args)
     {

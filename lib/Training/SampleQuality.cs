@@ -57,6 +57,49 @@ public sealed record SampleQuality(double Fid, double FidFloor, int Samples, str
         }
     }
 
+    /// <summary>
+    /// Samples <paramref name="count"/> images of a trained model folder (<see cref="TrainedModel.Sample"/> with
+    /// <paramref name="options"/>: any sampler it takes, in batches of <paramref name="batchSize"/> seeded
+    /// <paramref name="seed"/> + 1000 k for the k-th), maps them to [−1, 1] (<see cref="SamplingResult.Symmetric"/>) and returns FID
+    /// against the first <paramref name="count"/> of <paramref name="real"/> [N, C, H, W] in [−1, 1] and the floor of two disjoint real
+    /// sets of that size (so <paramref name="real"/> needs 2 × count images).
+    /// </summary>
+    public static SampleQuality Measure(TrainedModel model, SamplingOptions options, string samplerName, FeatureNetwork network,
+        Tensor real, int count, int batchSize = 250, ulong seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        if (real.size(0) < 2L * count)
+        {
+            throw new ArgumentException($"the floor needs {2 * count} real images (two disjoint sets of {count}); got {real.size(0)}", nameof(real));
+        }
+        var batches = new List<Tensor>();
+        double seconds = 0;
+        try
+        {
+            for (int done = 0, k = 0; done < count; done += batchSize, k++)
+            {
+                using var result = model.Sample(options with { Count = Math.Min(batchSize, count - done), Seed = seed + 1000UL * (ulong)k });
+                batches.Add(result.Symmetric());
+                seconds += result.Seconds;
+            }
+            using var samples = cat(batches, 0);
+            using var realSubset = real.narrow(0, 0, count);
+            using var realPool = real.narrow(0, 0, 2L * count);
+            double fid = Metrics.Fid.Compute(network, realSubset, samples);
+            double floor = Metrics.Fid.Floor(network, realPool, count, seed);
+            return new SampleQuality(fid, floor, count, samplerName, seconds);
+        }
+        finally
+        {
+            foreach (var t in batches)
+            {
+                t.Dispose();
+            }
+        }
+    }
+
     /// <summary>Writes the numbers into a model card's metrics (<c>fid</c>, <c>fid_floor</c>, <c>fid_samples</c>, <c>sampler</c>, <c>sampling_seconds</c>).</summary>
     public void WriteTo(ModelCard card)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using static TorchSharp.torch;
 
 namespace Diffusion.Training;
@@ -45,6 +46,34 @@ public sealed record SamplingOptions
     /// <summary>ε, the last time of the SDE samplers (1e-3 in score_sde_pytorch).</summary>
     public double Eps { get; init; } = 1e-3;
 
+    /// <summary>
+    /// Reads a sampler as the commands write it: <c>kind:steps</c> or <c>kind-steps</c> for ddpm, ddim, em and pc (e.g.
+    /// <c>pc:100</c>, <c>ddim-50</c>), <c>ode:tolerance</c> or <c>ode-tolerance</c> (e.g. <c>ode:1e-3</c>); returns the canonical name
+    /// (<c>kind:value</c>) and the options.
+    /// </summary>
+    /// <exception cref="ArgumentException">The text is not one of those forms; the message shows the forms.</exception>
+    public static (string Name, SamplingOptions Options) Parse(string spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        int cut = spec.IndexOfAny([':', '-']);
+        if (cut <= 0 || !spec[..cut].All(char.IsLetter) || !Enum.TryParse<SamplerKind>(spec[..cut], ignoreCase: true, out var kind))
+        {
+            throw new ArgumentException($"a sampler is kind:steps (ddim, ddpm, em, pc) or ode:tolerance, e.g. pc:100 or ode:1e-3; got '{spec}'");
+        }
+        var inv = CultureInfo.InvariantCulture;
+        string value = spec[(cut + 1)..];
+        if (kind == SamplerKind.Ode)
+        {
+            return double.TryParse(value, NumberStyles.Float, inv, out double tol) && tol > 0
+                ? ($"ode:{tol.ToString("G3", inv)}", new SamplingOptions { Sampler = kind, Tolerance = tol })
+                : throw new ArgumentException($"ode takes a positive tolerance, e.g. ode:1e-3; got '{spec}'");
+        }
+        string name = kind.ToString().ToLowerInvariant();
+        return int.TryParse(value, NumberStyles.Integer, inv, out int steps) && steps > 0
+            ? ($"{name}:{steps}", new SamplingOptions { Sampler = kind, Steps = steps })
+            : throw new ArgumentException($"{name} takes a positive number of steps, e.g. {name}:100; got '{spec}'");
+    }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first bad value.</summary>
     public void Validate()
     {
@@ -75,6 +104,19 @@ public sealed record SamplingOptions
 /// <param name="Description">The sampler and its settings in words.</param>
 public sealed record SamplingResult(Tensor Samples, (double Low, double High) Range, int Nfe, double Seconds, string Description) : IDisposable
 {
+    /// <summary>
+    /// The samples clamped to <see cref="Range"/> and mapped to [−1, 1] (a new tensor): 2 (x − low) / (high − low) − 1, the range of
+    /// the MNIST feature network's inputs, so FID treats DDPM ([−1, 1]) and VE ([0, 1]) models alike.
+    /// </summary>
+    public Tensor Symmetric()
+    {
+        var (low, high) = Range;
+        using var clamped = Samples.clamp(low, high);
+        using var shifted = clamped - low;
+        using var scaled = shifted * (2.0 / (high - low));
+        return scaled - 1.0;
+    }
+
     /// <summary>Frees the samples.</summary>
     public void Dispose() => Samples.Dispose();
 }

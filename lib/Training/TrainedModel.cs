@@ -97,18 +97,25 @@ public sealed class TrainedModel : IDisposable
         ? [SamplerKind.Pc, SamplerKind.Em, SamplerKind.Ode, SamplerKind.Ddpm, SamplerKind.Ddim]
         : [SamplerKind.Pc, SamplerKind.Em, SamplerKind.Ode];
 
-    /// <summary>Loads the model of <paramref name="folder"/> onto <paramref name="device"/> (null: <see cref="TorchEngine.Device"/>).</summary>
-    /// <exception cref="FileNotFoundException">The folder has neither model.safetensors/.json nor checkpoint.safetensors/.json.</exception>
+    /// <summary>
+    /// Loads the model of <paramref name="folder"/> onto <paramref name="device"/> (null: <see cref="TorchEngine.Device"/>); with
+    /// <paramref name="fromCheckpoint"/> the EMA weights of the run's checkpoint even when the finished model is there.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The folder has neither model.safetensors/.json nor checkpoint.safetensors/.json
+    /// (with <paramref name="fromCheckpoint"/>: no checkpoint).</exception>
     /// <exception cref="InvalidDataException">The card names an architecture or process this command cannot sample.</exception>
-    public static TrainedModel Load(string folder, Device? device = null)
+    public static TrainedModel Load(string folder, Device? device = null, bool fromCheckpoint = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
-        string? stem = new[] { "model", "checkpoint" }.FirstOrDefault(s =>
+        string[] stems = fromCheckpoint ? ["checkpoint"] : ["model", "checkpoint"];
+        string? stem = stems.FirstOrDefault(s =>
             File.Exists(Path.Combine(folder, s + ".safetensors")) && File.Exists(Path.Combine(folder, s + ".json")));
         if (stem is null)
         {
-            throw new FileNotFoundException($"{folder} has no model.safetensors + model.json (nor checkpoint.safetensors + checkpoint.json): " +
-                "give the output folder of a training run, e.g. data/checkpoints/ddpm-mnist", Path.Combine(folder, Checkpoint.WeightsFileName));
+            throw new FileNotFoundException(fromCheckpoint
+                ? $"{folder} has no checkpoint.safetensors + checkpoint.json: give the output folder of a run under way (or drop --checkpoint to use model.*)"
+                : $"{folder} has no model.safetensors + model.json (nor checkpoint.safetensors + checkpoint.json): " +
+                  "give the output folder of a training run, e.g. data/checkpoints/ddpm-mnist", Path.Combine(folder, stems[0] + ".safetensors"));
         }
         string weights = Path.Combine(folder, stem + ".safetensors"), cardPath = Path.Combine(folder, stem + ".json");
         var card = ModelCard.Load(cardPath);

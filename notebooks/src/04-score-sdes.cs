@@ -15,8 +15,9 @@
 //    and predictor-corrector at equal function evaluations (NFE), and the ODE;
 // 3. turns the DDPM of notebook 03 into a VP-SDE score model (s = −ε/σ_t) and draws digits by the reverse SDE, PC and the ODE
 //    from the same noise; encodes digits into the ODE's latent and back; shows the ODE's adaptive steps;
-// 4. reads the FID of every sampler (the committed evaluation) and computes bits/dim of held-out digits by the ODE;
-// 5. builds the FFHQ-256 NCSN++ of score_sde_pytorch and runs one forward pass.
+// 4. loads a VE NCSN++ trained on digits here, checks its score as a denoiser (Tweedie) and samples it with the same three;
+// 5. reads the FID of every sampler on both models (the committed evaluations) and computes bits/dim of held-out digits by the ODE;
+// 6. builds the FFHQ-256 NCSN++ of score_sde_pytorch and runs one forward pass.
 //
 // Every claim is checked by a number the cell prints.
 
@@ -397,34 +398,101 @@ Figures.Curves([new Curve("step size |h|", decodeSolution.StepSizes.Select(Math.
     yTitle: "|h|", logY: true, markers: true, title: $"decoding digits: {decodeSolution.Accepted} accepted, {decodeSolution.Rejected} rejected steps at rtol = atol = {digitTol:E0}")
 
 // %% [markdown]
+// ## The VE model: an NCSN++ trained on digits
+//
+// The DDPM above is a VP model borrowed from notebook 03. `data/checkpoints/ncsnpp-mnist` is a score network trained as
+// Song et al. train theirs: a small NCSN++ (Fourier time embedding, BigGAN residual blocks, skip rescaling) with the
+// continuous denoising score-matching loss under the **VE** SDE, data in [0, 1], σ_min = 0.01 and σ_max = the largest
+// distance between two training digits (Song and Ermon's rule: the prior N(0, σ_max² I) must cover every pair of data
+// points). Its network is s_θ(x, σ(t)) directly, no ε in between. First, is it a good score? Tweedie's formula turns a score
+// into a denoiser, E[x₀ | x] = x + σ² ∇ log p_σ(x): noise held-out digits at σ and denoise them with one evaluation.
+
+// %%
+string veFolder = Environment.GetEnvironmentVariable("DIFFUSION_VE_FOLDER") ?? "../data/checkpoints/ncsnpp-mnist";
+var veModel = TrainedModel.Load(veFolder);
+var ve = (VeSde)veModel.ScoreSde;
+Console.WriteLine($"{veFolder}: {veModel.Card.Name}, {veModel.Card.Parameters:N0} parameters, {veModel.Card.Steps:N0} steps; " +
+    $"VE σ {ve.SigmaMin}..{ve.SigmaMax} (largest distance between two training digits: {TrainingConfigs.MnistSigmaMax}), data in [{veModel.Range.Low}, {veModel.Range.High}]");
+var veScore = veModel.Score;
+Console.WriteLine($"{"σ",6} {"RMS noisy",10} {"RMS denoised",13}");
+using (var scope = NewDisposeScope())
+using (var noGrad = no_grad())
+{
+    var x0 = testSet.Images.narrow(0, 0, 64);   // [0, 1]
+    using var g = new torch.Generator(7);
+    foreach (double sigma in new[] { 0.1, 0.3, 1.0 })
+    {
+        double t = Math.Log(sigma / ve.SigmaMin) / Math.Log(ve.SigmaMax / ve.SigmaMin);   // σ(t) = σ_min (σ_max/σ_min)^t
+        var noisy = x0 + sigma * randn(x0.shape, generator: g);
+        var denoised = noisy + sigma * sigma * veScore(noisy, full([64], t));
+        double before = (noisy - x0).square().mean().sqrt().item<float>(), after = (denoised - x0).square().mean().sqrt().item<float>();
+        Console.WriteLine($"{sigma,6:F1} {before,10:F3} {after,13:F3}");
+        if (!(after < 0.5 * before)) throw new Exception($"the VE score should denoise at σ = {sigma}: RMS {before:F3} → {after:F3}");
+    }
+}
+
+// %% [markdown]
+// Now digits from the VE prior N(0, σ_max² I) by Euler-Maruyama, PC (reverse-diffusion predictor + Langevin corrector at
+// snr 0.16, the VE setting of score_sde_pytorch) and the ODE, through the same `TrainedModel.Sample` the sampling command
+// uses. The VE SDE has no drift; the reverse process only removes noise, starting at a standard deviation of 15.8 per
+// pixel. Samples in [0, 1] are mapped to [−1, 1] to compare their pixel statistics with the held-out digits'.
+
+// %%
+var veRuns = new (string Name, SamplingOptions Options)[]
+{
+    ("Euler-Maruyama", new SamplingOptions { Sampler = SamplerKind.Em, Steps = digitSteps, Count = digitCount, Seed = 31 }),
+    ("PC", new SamplingOptions { Sampler = SamplerKind.Pc, Steps = digitSteps / 2, Count = digitCount, Seed = 31 }),
+    ("ODE", new SamplingOptions { Sampler = SamplerKind.Ode, Tolerance = digitTol, Count = digitCount, Seed = 31 }),
+};
+var veRows = new List<Tensor>();
+Console.WriteLine($"{"VE sampler",-15} {"NFE",5} {"seconds",8} {"background share",17} {"mean pixel",11}");
+foreach (var (name, options) in veRuns)
+{
+    using var result = veModel.Sample(options);
+    var row = result.Symmetric();
+    var st = PixelStats(row);
+    veRows.Add(row);
+    Console.WriteLine($"{name,-15} {result.Nfe,5} {result.Seconds,8:F1} {st.Background,17:F3} {st.Mean,11:F3}");
+    if (!(Math.Abs(st.Mean - realStats.Mean) < 0.15 && st.Background > 0.5)) throw new Exception($"the VE model's {name} samples do not have the pixel statistics of digits");
+}
+Console.WriteLine($"{"held-out digits",-15} {"",5} {"",8} {realStats.Background,17:F3} {realStats.Mean,11:F3}");
+using (var grid = cat(veRows, 0)) Images.Show(grid, nrow: digitCount);
+
+// %% [markdown]
 // ## FID of every sampler
 //
 // FID needs a thousand samples per sampler: minutes to an hour each on this CPU, too long for a notebook. The evaluation
 // command computes them all on the same model, reference digits and floor as notebook 03 and commits the table:
 //
-//     bash environment/evaluate.sh sde     # → data/results/sde-mnist.json
+//     bash environment/evaluate.sh sde     # the DDPM as a VP score model → data/results/sde-mnist.json
+//     bash environment/evaluate.sh sde --model data/checkpoints/ncsnpp-mnist --out data/results/sde-mnist-ve.json
 //
 // FID is biased upwards at small N, and so is the floor: compare each row with the floor printed beside it. When the
 // committed table has few samples (its "samples"), rows a few points apart, or below the floor, are within its noise; the
 // model card's 1,000-sample values, printed last, separate DDPM from DDIM clearly.
 
 // %%
-string sdeResults = "../data/results/sde-mnist.json";
-if (File.Exists(sdeResults))
+foreach (var (sdeResults, command) in new[] { ("../data/results/sde-mnist.json", "bash environment/evaluate.sh sde"),
+    ("../data/results/sde-mnist-ve.json", "bash environment/evaluate.sh sde --model data/checkpoints/ncsnpp-mnist --out data/results/sde-mnist-ve.json") })
 {
+    if (!File.Exists(sdeResults))
+    {
+        Console.WriteLine($"{sdeResults} is not there yet: run `{command}` from the repository root.");
+        continue;
+    }
     var json = JsonNode.Parse(File.ReadAllText(sdeResults))!;
     Console.WriteLine($"{json["command"]}  (model {json["model"]}, {json["samples"]} samples, floor {json["floor"]})");
     Console.WriteLine($"{"sampler",-48} {"NFE",6} {"FID",8} {"s/sample",9}");
     foreach (var row in json["rows"]!.AsArray())
         Console.WriteLine($"{row!["sampler"],-48} {row["nfe"],6} {(double)row["fid"]!,8:F2} {(double)row["secondsPerSample"]!,9:F3}");
+    Console.WriteLine();
 }
-else
+foreach (var m in new[] { model, veModel })
 {
-    Console.WriteLine($"{sdeResults} is not there yet: run `bash environment/evaluate.sh sde` from the repository root.");
+    var metrics = m.Card.Metrics;
+    Console.WriteLine($"{m.Card.Name} card ({metrics.GetValueOrDefault("fid_samples")} samples, floor {metrics.GetValueOrDefault("fid_floor")}): {metrics.GetValueOrDefault("sampler")} FID {metrics.GetValueOrDefault("fid")}" +
+        (metrics.ContainsKey("fid_ddpm_100") ? $", ddpm-100 FID {metrics["fid_ddpm_100"]}" : ""));
 }
-var metrics = model.Card.Metrics;
-Console.WriteLine($"model card (1,000 samples, floor {metrics.GetValueOrDefault("fid_floor")}): {metrics.GetValueOrDefault("sampler")} FID {metrics.GetValueOrDefault("fid")}" +
-    (metrics.ContainsKey("fid_ddpm_100") ? $", ddpm-100 FID {metrics["fid_ddpm_100"]}" : ""));
 
 // %% [markdown]
 // ## Bits per dimension by the ODE
@@ -496,10 +564,10 @@ using (var noGrad = no_grad())
 //   samples and a PNG grid from the command line.
 
 // %%
-foreach (var t in digitRows) t.Dispose();
+foreach (var t in digitRows.Concat(veRows)) t.Dispose();
 foreach (var t in shownToy.Values) t.Dispose();
 toySolution.Y.Dispose(); decodeSolution.Y.Dispose(); reference.Dispose(); toyGen.Dispose(); bpdGen.Dispose();
-digitPixels.Dispose(); noisePixels.Dispose(); digitBpd.Dispose(); noiseBpd.Dispose(); model.Dispose();
+digitPixels.Dispose(); noisePixels.Dispose(); digitBpd.Dispose(); noiseBpd.Dispose(); model.Dispose(); veModel.Dispose();
 testImages.Dispose(); trainSet.Dispose(); testSet.Dispose(); mnist.Dispose();
 long tensorsLeft = TensorAccounting.Reachable() - tensorsAtStart;
 Console.WriteLine($"tensors still held by this notebook: {tensorsLeft}");

@@ -145,6 +145,79 @@ public class SamplingTests(ITestOutputHelper output)
         Assert.Equal("a/b.x", SampleFiles.Stem("a/b.x"));
     }
 
+    [Theory]
+    [InlineData("pc:100", "pc:100", SamplerKind.Pc, 100, 1e-5)]
+    [InlineData("ddim-50", "ddim:50", SamplerKind.Ddim, 50, 1e-5)]
+    [InlineData("EM:7", "em:7", SamplerKind.Em, 7, 1e-5)]
+    [InlineData("ode:1e-3", "ode:0.001", SamplerKind.Ode, 1000, 1e-3)]
+    [InlineData("ode-1e-3", "ode:0.001", SamplerKind.Ode, 1000, 1e-3)]
+    public void Parse_ReadsBothSpellings(string spec, string name, SamplerKind kind, int steps, double tolerance)
+    {
+        var (parsedName, options) = SamplingOptions.Parse(spec);
+        Assert.Equal(name, parsedName);
+        Assert.Equal(kind, options.Sampler);
+        Assert.Equal(steps, options.Steps);
+        Assert.Equal(tolerance, options.Tolerance);
+    }
+
+    [Theory]
+    [InlineData("pc")]
+    [InlineData("pc:0")]
+    [InlineData("ode:-1")]
+    [InlineData("heun:10")]
+    [InlineData("3:10")]
+    public void Parse_RefusesWhatIsNotASampler(string spec)
+    {
+        var e = Assert.Throws<ArgumentException>(() => SamplingOptions.Parse(spec));
+        Assert.Contains(spec, e.Message);
+    }
+
+    /// <summary>[0, 1] samples (VE) map to [−1, 1] as 2x − 1, clamped first; [−1, 1] samples are only clamped.</summary>
+    [Fact]
+    public void Symmetric_MapsTheDataRangeToMinusOneOne()
+    {
+        using var ve = new SamplingResult(tensor(new float[] { -0.5f, 0f, 0.25f, 1f, 1.5f }), (0, 1), 1, 0, "");
+        using var v = ve.Symmetric();
+        Assert.Equal(new float[] { -1f, -1f, -0.5f, 1f, 1f }, v.data<float>().ToArray());
+        using var ddpm = new SamplingResult(tensor(new float[] { -2f, 0.5f, 3f }), (-1, 1), 1, 0, "");
+        using var d = ddpm.Symmetric();
+        Assert.Equal(new float[] { -1f, 0.5f, 1f }, d.data<float>().ToArray());
+    }
+
+    /// <summary>
+    /// With <c>fromCheckpoint</c> the run's checkpoint (EMA weights) is loaded even when model.* is there; FID of a VE folder by
+    /// <see cref="SampleQuality.Measure(TrainedModel, SamplingOptions, string, Diffusion.Metrics.FeatureNetwork, Tensor, int, int, ulong)"/>.
+    /// </summary>
+    [Fact]
+    public void NcsnPpMnistRun_CheckpointLoads_AndItsSamplesGetAFid()
+    {
+        using var folder = TinyRun.Folder();
+        var config = TrainingConfigs.Get("ncsnpp-mnist");
+        var options = config.Defaults with { Steps = 2, BatchSize = 2, OutputFolder = folder.Path, CheckpointEvery = 1, CheckpointEverySeconds = 0 };
+        using (var setup = config.BuildSynthetic!(options))
+        using (var trainer = new Trainer(setup.Model, setup.Loss, setup.Batches, options, setup.Run) { ShowProgress = false })
+        {
+            trainer.Train();
+        }
+        Assert.True(File.Exists(Path.Combine(folder.Path, "checkpoint.safetensors")) && File.Exists(Path.Combine(folder.Path, "model.safetensors")));
+        using var fromCheckpoint = TrainedModel.Load(folder.Path, fromCheckpoint: true);
+        Assert.EndsWith("checkpoint.safetensors", fromCheckpoint.WeightsPath);
+        using var finished = TrainedModel.Load(folder.Path);
+        Assert.EndsWith("model.safetensors", finished.WeightsPath);
+
+        using var network = Diffusion.Metrics.FeatureNetwork.Load(Repository.FidNetwork);
+        using var real = zeros([8, 1, 28, 28]) - 1;
+        var (name, sampling) = SamplingOptions.Parse("em:2");
+        var quality = SampleQuality.Measure(finished, sampling, name, network, real, count: 4, batchSize: 3, seed: 2);
+        Assert.Equal(4, quality.Samples);
+        Assert.Equal("em:2", quality.Sampler);
+        Assert.True(double.IsFinite(quality.Fid) && quality.Fid > 0, $"FID {quality.Fid}");
+
+        using var empty = TinyRun.Folder();
+        var e = Assert.Throws<FileNotFoundException>(() => TrainedModel.Load(empty.Path, fromCheckpoint: true));
+        Assert.Contains("checkpoint.safetensors", e.Message);
+    }
+
     /// <summary>The shipped ddpm-mnist folder loads and samples (two DDIM steps, one digit).</summary>
     [Fact]
     public void ShippedDdpmMnist_Samples()

