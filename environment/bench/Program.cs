@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 // Usage: Diffusion.Bench [--threads N] [--warmup W] [--steps S] [--batch B] [--params-only]
 //        Diffusion.Bench sampling [...]   (the sampling benchmark, see SamplingBench.cs)
 //        Diffusion.Bench dps [...]        (the DPS benchmark, see DpsBench.cs)
+//        Diffusion.Bench sde [...]        (the score-SDE benchmark: NCSN++ train step, PC sampler, ODE; see SdeBench.cs)
 if (args.Length > 0 && args[0] == "sampling")
 {
     return SamplingBench.Run(args[1..]);
@@ -16,6 +17,10 @@ if (args.Length > 0 && args[0] == "sampling")
 if (args.Length > 0 && args[0] == "dps")
 {
     return DpsBench.Run(args[1..]);
+}
+if (args.Length > 0 && args[0] == "sde")
+{
+    return SdeBench.Run(args[1..]);
 }
 int threads = 1, warmup = 3, steps = 10, batch = 128;
 bool paramsOnly = false;

@@ -1,4 +1,4 @@
-# Shared by environment/bench.sh and environment/bench-sampling.sh (sourced, not run): checks for PyTorch, builds the C#
+# Shared by environment/bench.sh, bench-sampling.sh, bench-dps.sh and bench-sde.sh (sourced, not run): checks for PyTorch, builds the C#
 # benchmark, runs one C# and one PyTorch command into temporary files, and reads their 'RESULT key=value ...' lines.
 # The caller sets $name (the prefix of messages) before sourcing.
 python=/usr/bin/python3
