@@ -18,7 +18,8 @@ namespace Diffusion.Training;
 /// (<see cref="TrainingData.MnistTrainSplit"/>) in [0, 1], VE SDE σ_min 0.01, σ_max = <see cref="MnistSigmaMax"/> (Song and
 /// Ermon's rule: the largest distance between two training digits, measured by <see cref="DataSpread"/>), N 1000, the
 /// continuous denoising score-matching loss with λ(t) = σ(t)² and score_sde_pytorch's half-sum reduction, t ~ U(1e-5, 1);
-/// batch 64, lr 2e-4 after 500 warm-up steps with a cosine decay to 1e-5, clip 1, EMA 0.999, 20,000 steps. Measured with
+/// batch 64, lr 2e-4 after 500 warm-up steps with a cosine decay to 1e-5, clip 1, EMA 0.999, 10,000 steps (the shipped
+/// <c>data/checkpoints/ncsnpp-mnist</c>: 0.40 s/step on two quiet threads, about 70 minutes; its card has the run). Measured with
 /// <c>environment/train.sh --config ncsnpp-mnist --time-steps 5 --threads 1 --synthetic</c> on this (busy, shared) 2-core
 /// machine: 0.58 s/step median on one thread (0.45 to 0.63 over three runs while the load average was 13 to 20; nf 16, 310,387
 /// parameters, took 0.75 to 0.99 s/step in the same conditions, and ddpm-mnist 2.3 s/step against its 1.7 s on a quiet machine).</item>
@@ -75,7 +76,7 @@ public static partial class TrainingConfigs
     [
         NcsnPpVe("ncsnpp-mnist", $"NCSN++ (nf 12, ~0.18M parameters), VE SDE sigma 0.01..{MnistSigmaMax.ToString(CultureInfo.InvariantCulture)}, continuous DSM, on the 8,000-digit MNIST training split",
             NcsnPpMnist, () => TrainingData.MnistTrainSplit.Load(), randomFlip: false,
-            new TrainerOptions { Steps = 20000, BatchSize = 64, LearningRate = 2e-4, WarmupSteps = 500, Decay = LearningRateDecay.Cosine, MinLearningRate = 1e-5, GradClip = 1.0, EmaDecay = 0.999, CheckpointEvery = 100, CheckpointEverySeconds = 300 }),
+            new TrainerOptions { Steps = 10000, BatchSize = 64, LearningRate = 2e-4, WarmupSteps = 500, Decay = LearningRateDecay.Cosine, MinLearningRate = 1e-5, GradClip = 1.0, EmaDecay = 0.999, CheckpointEvery = 100, CheckpointEverySeconds = 300 }),
         Ffhq256NcsnPp(),
         Church48Ddpm(),
     ];

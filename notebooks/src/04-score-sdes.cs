@@ -520,6 +520,13 @@ Console.WriteLine("per digit: " + string.Join(", ", digitBpd.BitsPerDim.data<dou
 if (!(meanDigit > 0 && meanDigit < 8)) throw new Exception("digits should cost fewer than 8 bits per pixel");
 if (!(meanNoise > meanDigit + 2)) throw new Exception("noise should be far less likely than digits");
 
+// The VE model sees x = u in [0, 1] (scale 1, so the offset is the full 8 bits): the same digits, the same kind of estimate.
+var veLikelihood = new OdeLikelihood(ve, veScore, DivergenceEstimator.Rademacher, eps: 1e-5, rtol: bpdTol, atol: bpdTol);
+var veDigitBpd = veLikelihood.ComputeDequantized(digitPixels, DataScaling.ZeroOne, bpdGen);
+double meanVeDigit = veDigitBpd.BitsPerDim.mean().item<double>();
+Console.WriteLine($"VE NCSN++: the same {bpdCount} digits {meanVeDigit:F3} bits/dim (NFE {veDigitBpd.Nfe})");
+if (!(meanVeDigit > 0 && meanVeDigit < 8)) throw new Exception("the VE model should also find digits cheaper than 8 bits per pixel");
+
 // %% [markdown]
 // ## The FFHQ-256 configuration
 //
@@ -567,7 +574,7 @@ using (var noGrad = no_grad())
 foreach (var t in digitRows.Concat(veRows)) t.Dispose();
 foreach (var t in shownToy.Values) t.Dispose();
 toySolution.Y.Dispose(); decodeSolution.Y.Dispose(); reference.Dispose(); toyGen.Dispose(); bpdGen.Dispose();
-digitPixels.Dispose(); noisePixels.Dispose(); digitBpd.Dispose(); noiseBpd.Dispose(); model.Dispose(); veModel.Dispose();
+digitPixels.Dispose(); noisePixels.Dispose(); digitBpd.Dispose(); noiseBpd.Dispose(); veDigitBpd.Dispose(); model.Dispose(); veModel.Dispose();
 testImages.Dispose(); trainSet.Dispose(); testSet.Dispose(); mnist.Dispose();
 long tensorsLeft = TensorAccounting.Reachable() - tensorsAtStart;
 Console.WriteLine($"tensors still held by this notebook: {tensorsLeft}");
