@@ -210,7 +210,7 @@ if (stepError > 1e-4) throw new Exception("DdpmSampler.Step does not match Algor
 // four samples every 100 steps.
 
 // %%
-int gridCount = CourseProfile.Pick(fast: 16, full: 64);
+int gridCount = CourseProfile.Pick(fast: 8, full: 64);
 var ddpm = new DdpmSampler(schedule);
 var trajectoryX = new List<float[]>();
 var trajectoryX0 = new List<float[]>();
