@@ -20,7 +20,7 @@ internal static class Evaluation
 {
     private const string FeatureNetworkPath = "data/checkpoints/mnist-fid-classifier.safetensors";
 
-    public static int Run(TrainingConfig config, string folder, int samples, string samplerName, bool fromCheckpoint = false)
+    public static int Run(TrainingConfig config, string folder, int samples, string? samplerName, bool fromCheckpoint = false)
     {
         string stem = fromCheckpoint ? "checkpoint" : "model";
         string weights = Path.Combine(folder, stem + ".safetensors"), cardPath = Path.Combine(folder, stem + ".json");
@@ -34,6 +34,7 @@ internal static class Evaluation
         {
             return RunScoreModel(folder, card, cardPath, samples, samplerName, fromCheckpoint);
         }
+        samplerName ??= "ddim-50";
         var unetConfig = UNetConfig.FromJson(card.ArchitectureConfig?.ToJsonString() ?? throw new InvalidDataException($"{cardPath} has no architectureConfig"));
         using var unet = new UNet(unetConfig);
         Checkpoint.LoadWeights(weights, unet);
@@ -57,9 +58,10 @@ internal static class Evaluation
     /// A VE NCSN++ folder: sampled by <see cref="TrainedModel"/> with pc-N, em-N or ode-TOL (<see cref="SamplingOptions.Parse"/>),
     /// the samples in [0, 1] mapped to [−1, 1] for the feature network.
     /// </summary>
-    private static int RunScoreModel(string folder, ModelCard card, string cardPath, int samples, string samplerName, bool fromCheckpoint)
+    private static int RunScoreModel(string folder, ModelCard card, string cardPath, int samples, string? samplerName, bool fromCheckpoint)
     {
-        var (name, options) = SamplingOptions.Parse(samplerName.StartsWith("ddim", StringComparison.Ordinal) ? "pc-100" : samplerName);
+        samplerName ??= "pc-100";
+        var (name, options) = SamplingOptions.Parse(samplerName);
         using var model = TrainedModel.Load(folder, fromCheckpoint: fromCheckpoint);
         if (!model.Samplers.Contains(options.Sampler))
         {

@@ -44,7 +44,7 @@ internal static class Cli
         LearningRateDecay? decay = null;
         bool resume = false, synthetic = false, evaluate = false, fromCheckpoint = false;
         int samples = 1000;
-        string sampler = "ddim-50";
+        string? sampler = null;
         try
         {
             for (int i = 0; i < args.Length; i++)
@@ -121,7 +121,15 @@ internal static class Cli
         TorchEngine.Initialize(threads ?? Environment.ProcessorCount);
         if (evaluate)
         {
-            return Evaluation.Run(config, outFolder ?? Path.Combine("data", "checkpoints", config.Name), samples, sampler, fromCheckpoint);
+            try
+            {
+                return Evaluation.Run(config, outFolder ?? Path.Combine("data", "checkpoints", config.Name), samples, sampler, fromCheckpoint);
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"train: {e.Message}");
+                return 2;
+            }
         }
         var d = config.Defaults;
         var options = d with
