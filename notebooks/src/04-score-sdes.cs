@@ -487,7 +487,8 @@ if (!(veOde.Background > 0.3 && veOde.Background < veStats.Min(s => s.Background
 //
 // The VE table is at 1,000 samples. The small VE NCSN++ (175,527 parameters against the DDPM's 1.6 million, 70 minutes of
 // training) is far from the floor at 100 steps, gains from more steps (its card: PC with 250 steps), and its ODE samples
-// pay for the grain seen above: the order PC < Euler-Maruyama < ODE is the one Song et al. report for VE models.
+// pay for the grain seen above. PC beating the predictor alone at equal steps is what Song et al. (Table 1) found for their
+// VE (SMLD) models too.
 
 // %%
 foreach (var (sdeResults, command) in new[] { ("../data/results/sde-mnist.json", "bash environment/evaluate.sh sde"),
