@@ -74,30 +74,13 @@ public sealed record SampleQuality(double Fid, double FidFloor, int Samples, str
         {
             throw new ArgumentException($"the floor needs {2 * count} real images (two disjoint sets of {count}); got {real.size(0)}", nameof(real));
         }
-        var batches = new List<Tensor>();
-        double seconds = 0;
-        try
-        {
-            for (int done = 0, k = 0; done < count; done += batchSize, k++)
-            {
-                using var result = model.Sample(options with { Count = Math.Min(batchSize, count - done), Seed = seed + 1000UL * (ulong)k });
-                batches.Add(result.Symmetric());
-                seconds += result.Seconds;
-            }
-            using var samples = cat(batches, 0);
-            using var realSubset = real.narrow(0, 0, count);
-            using var realPool = real.narrow(0, 0, 2L * count);
-            double fid = Metrics.Fid.Compute(network, realSubset, samples);
-            double floor = Metrics.Fid.Floor(network, realPool, count, seed);
-            return new SampleQuality(fid, floor, count, samplerName, seconds);
-        }
-        finally
-        {
-            foreach (var t in batches)
-            {
-                t.Dispose();
-            }
-        }
+        using var result = model.SampleInBatches(options, count, batchSize, seed);
+        using var samples = result.Symmetric();
+        using var realSubset = real.narrow(0, 0, count);
+        using var realPool = real.narrow(0, 0, 2L * count);
+        double fid = Metrics.Fid.Compute(network, realSubset, samples);
+        double floor = Metrics.Fid.Floor(network, realPool, count, seed);
+        return new SampleQuality(fid, floor, count, samplerName, result.Seconds);
     }
 
     /// <summary>Writes the numbers into a model card's metrics (<c>fid</c>, <c>fid_floor</c>, <c>fid_samples</c>, <c>sampler</c>, <c>sampling_seconds</c>).</summary>

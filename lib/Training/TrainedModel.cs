@@ -178,6 +178,32 @@ public sealed class TrainedModel : IDisposable
         return new SamplingResult(cpu.MoveToOuterDisposeScope(), Range, nfe, seconds, description);
     }
 
+    /// <summary>
+    /// Draws <paramref name="count"/> samples in batches of <paramref name="batchSize"/> with <see cref="Sample"/>, the k-th batch
+    /// seeded <paramref name="seed"/> + 1000 k (so a run's samples do not depend on how many batches came before a given one);
+    /// returns them concatenated with the summed seconds and the NFE and description of the sampler.
+    /// </summary>
+    public SamplingResult SampleInBatches(SamplingOptions options, int count, int batchSize = 250, ulong seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        var parts = new List<SamplingResult>();
+        try
+        {
+            for (int done = 0, k = 0; done < count; done += batchSize, k++)
+            {
+                parts.Add(Sample(options with { Count = Math.Min(batchSize, count - done), Seed = seed + 1000UL * (ulong)k }));
+            }
+            var last = parts[^1];
+            return new SamplingResult(cat(parts.Select(p => p.Samples).ToList(), 0), Range, last.Nfe, parts.Sum(p => p.Seconds), last.Description);
+        }
+        finally
+        {
+            parts.ForEach(p => p.Dispose());
+        }
+    }
+
     /// <summary>Frees the network.</summary>
     public void Dispose() => _network.Dispose();
 

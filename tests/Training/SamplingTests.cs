@@ -24,6 +24,16 @@ public class SamplingTests(ITestOutputHelper output)
             .Save(Path.Combine(folder, "model.json"));
     }
 
+    /// <summary>Two synthetic steps of ncsnpp-mnist (batch 2) into <paramref name="folder"/>, a checkpoint every <paramref name="checkpointEvery"/> steps (0: none).</summary>
+    private static void TrainNcsnPpMnist(string folder, int checkpointEvery)
+    {
+        var config = TrainingConfigs.Get("ncsnpp-mnist");
+        var options = config.Defaults with { Steps = 2, BatchSize = 2, OutputFolder = folder, CheckpointEvery = checkpointEvery, CheckpointEverySeconds = 0 };
+        using var setup = config.BuildSynthetic!(options);
+        using var trainer = new Trainer(setup.Model, setup.Loss, setup.Batches, options, setup.Run) { ShowProgress = false };
+        trainer.Train();
+    }
+
     private static string DdpmFolder(TempFolder folder)
     {
         manual_seed(3);
@@ -112,13 +122,7 @@ public class SamplingTests(ITestOutputHelper output)
     public void TrainedNcsnPpMnistFolder_Samples()
     {
         using var folder = TinyRun.Folder();
-        var config = TrainingConfigs.Get("ncsnpp-mnist");
-        var options = config.Defaults with { Steps = 2, BatchSize = 2, OutputFolder = folder.Path, CheckpointEvery = 0, CheckpointEverySeconds = 0 };
-        using (var setup = config.BuildSynthetic!(options))
-        using (var trainer = new Trainer(setup.Model, setup.Loss, setup.Batches, options, setup.Run) { ShowProgress = false })
-        {
-            trainer.Train();
-        }
+        TrainNcsnPpMnist(folder.Path, checkpointEvery: 0);
         using var model = TrainedModel.Load(folder.Path);
         Assert.Equal(TrainingConfigs.NcsnPpMnist, model.NcsnPp);
         using var result = model.Sample(new SamplingOptions { Sampler = SamplerKind.Em, Steps = 2, Count = 1 });
@@ -192,13 +196,7 @@ public class SamplingTests(ITestOutputHelper output)
     public void NcsnPpMnistRun_CheckpointLoads_AndItsSamplesGetAFid()
     {
         using var folder = TinyRun.Folder();
-        var config = TrainingConfigs.Get("ncsnpp-mnist");
-        var options = config.Defaults with { Steps = 2, BatchSize = 2, OutputFolder = folder.Path, CheckpointEvery = 1, CheckpointEverySeconds = 0 };
-        using (var setup = config.BuildSynthetic!(options))
-        using (var trainer = new Trainer(setup.Model, setup.Loss, setup.Batches, options, setup.Run) { ShowProgress = false })
-        {
-            trainer.Train();
-        }
+        TrainNcsnPpMnist(folder.Path, checkpointEvery: 1);
         Assert.True(File.Exists(Path.Combine(folder.Path, "checkpoint.safetensors")) && File.Exists(Path.Combine(folder.Path, "model.safetensors")));
         using var fromCheckpoint = TrainedModel.Load(folder.Path, fromCheckpoint: true);
         Assert.EndsWith("checkpoint.safetensors", fromCheckpoint.WeightsPath);
@@ -208,6 +206,16 @@ public class SamplingTests(ITestOutputHelper output)
         using var network = Diffusion.Metrics.FeatureNetwork.Load(Repository.FidNetwork);
         using var real = zeros([8, 1, 28, 28]) - 1;
         var (name, sampling) = SamplingOptions.Parse("em:2");
+        // Batches of 3 and 1, seeded 2 and 1002: the same samples as two plain calls.
+        using (var batched = finished.SampleInBatches(sampling, count: 4, batchSize: 3, seed: 2))
+        using (var first = finished.Sample(sampling with { Count = 3, Seed = 2 }))
+        using (var second = finished.Sample(sampling with { Count = 1, Seed = 1002 }))
+        using (var expected = cat([first.Samples, second.Samples], 0))
+        {
+            Assert.True(batched.Samples.equal(expected).all().item<bool>(), "SampleInBatches should seed the k-th batch seed + 1000 k");
+            Assert.Equal(first.Nfe, batched.Nfe);
+            Assert.Equal((0.0, 1.0), batched.Range);
+        }
         var quality = SampleQuality.Measure(finished, sampling, name, network, real, count: 4, batchSize: 3, seed: 2);
         Assert.Equal(4, quality.Samples);
         Assert.Equal("em:2", quality.Sampler);

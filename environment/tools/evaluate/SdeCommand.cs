@@ -63,29 +63,17 @@ internal static class SdeCommand
         var rows = new JsonArray();
         foreach (var spec in specs)
         {
-            var parts = new List<Tensor>();
-            double seconds = 0;
-            int nfe = 0;
-            string description = "";
-            for (int start = 0, part = 0; start < count; start += batch, part++)
-            {
-                using var result = model.Sample(spec.Options with { Count = Math.Min(batch, count - start), Seed = (ulong)(seed + 1000 * part) });
-                parts.Add(result.Symmetric());
-                seconds += result.Seconds;
-                nfe = result.Nfe;
-                description = result.Description;
-            }
-            using var samples = cat(parts, 0);
-            parts.ForEach(p => p.Dispose());
+            using var result = model.SampleInBatches(spec.Options, count, batch, (ulong)seed);
+            using var samples = result.Symmetric();
             double fid = Fid.Compute(network, reference, samples);
-            Console.WriteLine(string.Create(inv, $"{spec.Name,-10} NFE {nfe,5}  FID {fid,8:0.00}  {seconds / count,7:0.000} s/sample  ({description})"));
+            Console.WriteLine(string.Create(inv, $"{spec.Name,-10} NFE {result.Nfe,5}  FID {fid,8:0.00}  {result.Seconds / count,7:0.000} s/sample  ({result.Description})"));
             rows.Add(new JsonObject
             {
                 ["sampler"] = spec.Name,
-                ["description"] = description,
-                ["nfe"] = nfe,
+                ["description"] = result.Description,
+                ["nfe"] = result.Nfe,
                 ["fid"] = Math.Round(fid, 3),
-                ["secondsPerSample"] = Math.Round(seconds / count, 4),
+                ["secondsPerSample"] = Math.Round(result.Seconds / count, 4),
             });
         }
 
