@@ -7,7 +7,7 @@ using Diffusion.Training;
 
 // The training command. Usage (environment/train.sh wraps it):
 //   Diffusion.Train --config ddpm-mnist [--out data/checkpoints/ddpm-mnist] [--data FOLDER] [--steps N] [--seed S] [--threads N]
-//                   [--batch B] [--lr LR] [--ema DECAY] [--checkpoint-every N] [--checkpoint-minutes M] [--resume] [--synthetic] [--time-steps N] [--list]
+//                   [--batch B] [--lr LR] [--ema DECAY] [--checkpoint-every N] [--checkpoint-minutes M] [--resume] [--init FOLDER] [--synthetic] [--time-steps N] [--list]
 // Ctrl+C (or SIGTERM) stops at the next step boundary and writes a checkpoint that --resume continues from.
 return Cli.Run(args);
 
@@ -17,7 +17,7 @@ internal static class Cli
     private const string Usage =
         "usage: train.sh --config NAME [--out FOLDER] [--data FOLDER] [--steps N] [--seed S] [--threads N] [--batch B]\n" +
         "                [--lr LR] [--warmup N] [--decay none|cosine] [--min-lr LR] [--ema DECAY]\n" +
-        "                [--checkpoint-every N] [--checkpoint-minutes M] [--resume] [--synthetic]\n" +
+        "                [--checkpoint-every N] [--checkpoint-minutes M] [--resume] [--init FOLDER] [--synthetic]\n" +
         "                [--time-steps N] [--list]\n" +
         "       train.sh --config NAME --evaluate [--checkpoint] [--out FOLDER] [--samples N] [--sampler S] [--threads N]\n" +
         "  --out        output folder (default data/checkpoints/NAME): checkpoint.safetensors/.json during training,\n" +
@@ -25,6 +25,8 @@ internal static class Cli
         "  --data       the image folder of a config that trains on your images (ffhq256-ncsnpp, church48-ddpm):\n" +
         "               PNG/JPEG/WebP/BMP/GIF files, centre-cropped and resized to the config's size\n" +
         "  --resume     continue from the folder's checkpoint (same seed and settings give the same weights)\n" +
+        "  --init       start from a trained model's weights (a model folder or .safetensors file) with a fresh optimizer,\n" +
+        "               step count and schedule; the folder's own checkpoint wins with --resume\n" +
         "  --decay      the learning rate after the warm-up: constant (none) or a cosine to --min-lr at the last step\n" +
         "  --synthetic  random images of the data's shape instead of the data set (timing, smoke tests)\n" +
         "  --time-steps N  time N steps (after 2 warm-up steps), print seconds per step, write nothing\n" +
@@ -37,7 +39,7 @@ internal static class Cli
 
     public static int Run(string[] args)
     {
-        string? configName = null, outFolder = null, dataFolder = null;
+        string? configName = null, outFolder = null, dataFolder = null, initFrom = null;
         int? steps = null, threads = null, batch = null, checkpointEvery = null, timeSteps = null, warmup = null;
         ulong? seed = null;
         double? checkpointMinutes = null, lr = null, ema = null, minLr = null;
@@ -72,6 +74,7 @@ internal static class Cli
                             ? parsed : throw new ArgumentException($"--decay takes none or cosine, not '{args[i]}'");
                         break;
                     case "--resume": resume = true; break;
+                    case "--init": initFrom = Value(); break;
                     case "--evaluate": evaluate = true; break;
                     case "--checkpoint": fromCheckpoint = true; break;
                     case "--samples": samples = Int(); break;
@@ -146,6 +149,7 @@ internal static class Cli
             CheckpointEverySeconds = checkpointMinutes is double m ? m * 60 : d.CheckpointEverySeconds,
             OutputFolder = timeSteps is null ? outFolder ?? Path.Combine("data", "checkpoints", config.Name) : null,
             Resume = resume && timeSteps is null,
+            InitialWeights = initFrom,
         };
 
         using var cancel = new CancellationTokenSource();
@@ -174,6 +178,10 @@ internal static class Cli
             {
                 Console.WriteLine($"train: resumed from {from.Path} at step {from.Step} ({from.WallTimeSeconds:0} s trained so far)");
             }
+            else if (trainer.InitialisedFrom is { } initial)
+            {
+                Console.WriteLine($"train: started from the weights of {initial} (fresh optimizer and step count)");
+            }
             if (timeSteps is int n)
             {
                 return TimeSteps(trainer, n);
@@ -193,7 +201,7 @@ internal static class Cli
                 $"peak RSS {ProcessMemory.PeakRssMb():0} MB"));
             return result.Cancelled ? 130 : 0;
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or InvalidOperationException or InvalidDataException)
         {
             Console.Error.WriteLine($"train: {e.Message}");
             return 1;
@@ -222,7 +230,7 @@ internal static class Cli
 
     private static string CommandLine(string name, TrainerOptions o, bool synthetic, int? threads, string? data) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"environment/train.sh --config {name} --out {o.OutputFolder}{(data is null ? "" : $" --data {data}")} --steps {o.Steps} --seed {o.Seed} --batch {o.BatchSize} --lr {o.LearningRate} --warmup {o.WarmupSteps} --decay {o.Decay.ToString().ToLowerInvariant()}{(o.Decay == LearningRateDecay.None ? "" : $" --min-lr {o.MinLearningRate}")} --ema {o.EmaDecay}{(threads is int t ? $" --threads {t}" : "")}{(synthetic ? " --synthetic" : "")}");
+            $"environment/train.sh --config {name} --out {o.OutputFolder}{(data is null ? "" : $" --data {data}")} --steps {o.Steps} --seed {o.Seed} --batch {o.BatchSize} --lr {o.LearningRate} --warmup {o.WarmupSteps} --decay {o.Decay.ToString().ToLowerInvariant()}{(o.Decay == LearningRateDecay.None ? "" : $" --min-lr {o.MinLearningRate}")} --ema {o.EmaDecay}{(o.InitialWeights is null ? "" : $" --init {o.InitialWeights}")}{(threads is int t ? $" --threads {t}" : "")}{(synthetic ? " --synthetic" : "")}");
 
     private static void AddMemory(string cardPath)
     {

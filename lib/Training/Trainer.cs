@@ -65,12 +65,40 @@ public sealed class Trainer : IDisposable
         Run = run ?? new RunDescription(model.GetType().Name, "");
         _optimizer = optim.Adam(model.parameters(), lr: options.LearningRate);
         _schedule = new LearningRateSchedule(_optimizer, options.WarmupSteps, options.Decay, options.Steps, options.MinLearningRate);
+        string? checkpoint = options.Resume ? Checkpoint.Find(options.OutputFolder!) : null;
+        if (checkpoint is null && options.InitialWeights is { } initial)
+        {
+            InitialisedFrom = LoadInitialWeights(model, initial);
+        }
         _ema = new Ema(model, options.EmaDecay);
         _generator = new Generator(options.Seed);
-        if (options.Resume && Checkpoint.Find(options.OutputFolder!) is { } path)
+        if (checkpoint is not null)
         {
-            Restore(path);
+            Restore(checkpoint);
         }
+    }
+
+    /// <summary>
+    /// Copies trained weights into <paramref name="model"/>: <paramref name="source"/> is a <c>.safetensors</c> file or a model
+    /// folder, read as its <c>model.safetensors</c> (the EMA weights of a finished run) or else its checkpoint's EMA.
+    /// </summary>
+    /// <returns>The file the weights came from.</returns>
+    /// <exception cref="FileNotFoundException">Neither the file nor a folder with weights exists.</exception>
+    /// <exception cref="InvalidDataException">The file is damaged or its tensors do not fit the model (names the keys).</exception>
+    public static string LoadInitialWeights(nn.Module model, string source)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(source);
+        string? path = File.Exists(source) ? source
+            : new[] { Path.Combine(source, "model.safetensors"), Path.Combine(source, Checkpoint.FileName) }.FirstOrDefault(File.Exists);
+        if (path is null)
+        {
+            throw new FileNotFoundException(
+                $"no initial weights at '{source}': give a .safetensors file or a trained model folder holding model.safetensors " +
+                $"or {Checkpoint.FileName}, e.g. data/checkpoints/ddpm-mnist", source);
+        }
+        Checkpoint.LoadWeights(path, model);
+        return path;
     }
 
     /// <summary>The settings.</summary>
@@ -99,6 +127,9 @@ public sealed class Trainer : IDisposable
 
     /// <summary>The joint gradient norm of the last step, before clipping (NaN before the first step or without clipping).</summary>
     public double LastGradNorm { get; private set; } = double.NaN;
+
+    /// <summary>The file a fresh run took its initial weights from (<see cref="TrainerOptions.InitialWeights"/>), or null.</summary>
+    public string? InitialisedFrom { get; private set; }
 
     /// <summary>The checkpoint restored at construction, or null for a fresh run.</summary>
     public CheckpointInfo? ResumedFrom { get; private set; }

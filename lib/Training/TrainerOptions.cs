@@ -50,6 +50,13 @@ public sealed record TrainerOptions
     /// <summary>Continue from <c>checkpoint.safetensors</c> in <see cref="OutputFolder"/> when it exists.</summary>
     public bool Resume { get; init; }
 
+    /// <summary>
+    /// Start a fresh run from these weights instead of the model's initialisation: a trained model folder
+    /// (its <c>model.safetensors</c>, else its checkpoint's EMA) or a <c>.safetensors</c> file. The EMA starts at them too;
+    /// Adam's moments, the step count and the schedule start fresh. A checkpoint in <see cref="OutputFolder"/> wins on resume.
+    /// </summary>
+    public string? InitialWeights { get; init; }
+
     /// <summary>Checks the values; throws <see cref="ArgumentException"/> naming the first bad one.</summary>
     public void Validate()
     {

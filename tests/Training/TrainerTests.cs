@@ -112,6 +112,81 @@ public class TrainerTests
     }
 
     [Fact]
+    public void InitialWeights_StartModelAndEmaAtAFinishedRunsEmaWithAFreshStepCount()
+    {
+        using var scope = NewDisposeScope();
+        var data = TinyRun.Data();
+        using var finished = TinyRun.Folder();
+        using (var first = new TinyNet(1))
+        using (var t = TinyRun.Trainer(first, data, TinyRun.Options(finished.Path, 4)))
+        {
+            t.Train();
+        }
+        using var expected = new TinyNet(7);
+        Checkpoint.LoadWeights(Path.Combine(finished.Path, "model.safetensors"), expected);
+        using var fresh = new TinyNet(7);
+        Assert.Contains(fresh.state_dict(), kv => !kv.Value.Equals(expected.state_dict()[kv.Key])); // the initialisation really differs
+
+        using var started = new TinyNet(99);
+        using var t2 = TinyRun.Trainer(started, data, TinyRun.Options(null, 3) with { InitialWeights = finished.Path });
+        Assert.Equal(Path.Combine(finished.Path, "model.safetensors"), t2.InitialisedFrom);
+        Assert.Null(t2.ResumedFrom);
+        Assert.Equal(0, t2.Step);
+        AssertSameWeights(expected, started);
+        foreach (var (k, v) in t2.Ema.StateDict())
+        {
+            Assert.True(v.Equals(expected.state_dict()[k]), $"EMA '{k}' does not start at the given weights");
+        }
+        var r = t2.Train();
+        Assert.Equal(0, r.StartStep);
+        Assert.Equal(3, r.Step);
+    }
+
+    [Fact]
+    public void InitialWeights_YieldToTheFoldersCheckpointOnResume()
+    {
+        using var scope = NewDisposeScope();
+        var data = TinyRun.Data();
+        using var finished = TinyRun.Folder();
+        using (var first = new TinyNet(1))
+        using (var t = TinyRun.Trainer(first, data, TinyRun.Options(finished.Path, 4)))
+        {
+            t.Train();
+        }
+        using var run = TinyRun.Folder();
+        var options = TinyRun.Options(run.Path, 5, resume: true) with { InitialWeights = finished.Path };
+        using (var second = new TinyNet(2))
+        using (var t = TinyRun.Trainer(second, data, options with { Steps = 2 }))
+        {
+            t.Train();
+            Assert.NotNull(t.InitialisedFrom);
+        }
+        using var resumed = new TinyNet(3);
+        using var t3 = TinyRun.Trainer(resumed, data, options);
+        Assert.Null(t3.InitialisedFrom);
+        Assert.Equal(2, t3.ResumedFrom!.Step);
+        Assert.Equal(5, t3.Train().Step);
+    }
+
+    [Fact]
+    public void InitialWeights_MissingOrMisfitSayWhatToGive()
+    {
+        using var scope = NewDisposeScope();
+        var data = TinyRun.Data();
+        using var folder = TinyRun.Folder();
+        using var model = new TinyNet(1);
+        var missing = Assert.Throws<FileNotFoundException>(() => TinyRun.Trainer(model, data, TinyRun.Options(null, 1) with { InitialWeights = folder.Path }));
+        Assert.Contains("trained model folder", missing.Message);
+        Assert.Contains(folder.Path, missing.Message);
+
+        string wrong = Path.Combine(folder.Path, "wrong.safetensors");
+        Checkpoint.SaveWeights(wrong, new Dictionary<string, Tensor> { ["not.a.layer"] = zeros(3) });
+        var misfit = Assert.Throws<InvalidDataException>(() => TinyRun.Trainer(model, data, TinyRun.Options(null, 1) with { InitialWeights = wrong }));
+        Assert.Contains("wrong.safetensors", misfit.Message);
+        Assert.Contains("not.a.layer", misfit.Message);
+    }
+
+    [Fact]
     public void Cancel_StopsAtAStepBoundaryAndLeavesAResumableCheckpoint()
     {
         using var scope = NewDisposeScope();
