@@ -314,7 +314,7 @@ Console.WriteLine(result.Fid > 2 * ddpmFid
 
 // %% [markdown]
 // At full size (`data/results/cold-mnist.json`) generation from blur scored FID 533.5 against a floor of 6.7 with 1,000
-// digits, where notebook 03's DDPM scores 31.4: most samples are single strokes and fragments (many 7-, 2- and L-shapes),
+// digits, where notebook 03's DDPM scores 22.4: most samples are single strokes and fragments (many 7-, 2- and L-shapes),
 // few are whole digits. The
 // start x_T carries one number per image (its mean m) and a 0.002 noise; everything else must come from R at s = 40, 39, …,
 // where the ℓ1-trained restorer predicts a median-like, smooth digit for a given m. Algorithm 2 then keeps only the change
