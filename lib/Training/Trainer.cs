@@ -45,7 +45,10 @@ public sealed class Trainer : IDisposable
     private double _wallOffset;
     private bool _disposed;
 
-    /// <summary>Prepares a run; with <see cref="TrainerOptions.Resume"/> it restores the folder's checkpoint when there is one.</summary>
+    /// <summary>
+    /// Prepares a run; with <see cref="TrainerOptions.Resume"/> it restores the folder's checkpoint when there is one, else with
+    /// <see cref="TrainerOptions.InitialWeights"/> it starts model and EMA from those weights.
+    /// </summary>
     /// <param name="model">The network to train (in place); it stays the caller's.</param>
     /// <param name="loss">The loss of a batch (e.g. DDPM's noise-prediction MSE).</param>
     /// <param name="batches">The batch for each step.</param>
@@ -63,13 +66,13 @@ public sealed class Trainer : IDisposable
         _batches = batches;
         Options = options;
         Run = run ?? new RunDescription(model.GetType().Name, "");
-        _optimizer = optim.Adam(model.parameters(), lr: options.LearningRate);
-        _schedule = new LearningRateSchedule(_optimizer, options.WarmupSteps, options.Decay, options.Steps, options.MinLearningRate);
         string? checkpoint = options.Resume ? Checkpoint.Find(options.OutputFolder!) : null;
         if (checkpoint is null && options.InitialWeights is { } initial)
         {
-            InitialisedFrom = LoadInitialWeights(model, initial);
+            InitialisedFrom = LoadInitialWeights(model, initial);   // before anything native is made, so a bad source leaks nothing
         }
+        _optimizer = optim.Adam(model.parameters(), lr: options.LearningRate);
+        _schedule = new LearningRateSchedule(_optimizer, options.WarmupSteps, options.Decay, options.Steps, options.MinLearningRate);
         _ema = new Ema(model, options.EmaDecay);
         _generator = new Generator(options.Seed);
         if (checkpoint is not null)
