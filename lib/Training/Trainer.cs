@@ -93,7 +93,7 @@ public sealed class Trainer : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(source);
         string? path = File.Exists(source) ? source
-            : new[] { Path.Combine(source, "model.safetensors"), Path.Combine(source, Checkpoint.FileName) }.FirstOrDefault(File.Exists);
+            : new[] { Path.Combine(source, Checkpoint.WeightsFileName), Path.Combine(source, Checkpoint.FileName) }.FirstOrDefault(File.Exists);
         if (path is null)
         {
             throw new FileNotFoundException(

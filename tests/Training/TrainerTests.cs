@@ -11,15 +11,25 @@ namespace Diffusion.Tests.Training;
 [Collection(SerialCollection.Name)]
 public class TrainerTests
 {
-    private static void AssertSameWeights(nn.Module expected, nn.Module actual)
+    private static void AssertSameWeights(nn.Module expected, nn.Module actual) => AssertSameState(expected.state_dict(), actual.state_dict(), "");
+
+    private static void AssertSameState(IReadOnlyDictionary<string, Tensor> expected, IReadOnlyDictionary<string, Tensor> actual, string what)
     {
-        var a = expected.state_dict();
-        var b = actual.state_dict();
-        Assert.Equal(a.Keys, b.Keys);
-        foreach (var (k, t) in a)
+        Assert.Equal(expected.Keys, actual.Keys);
+        foreach (var (k, t) in expected)
         {
-            Assert.True(t.Equals(b[k]), $"'{k}' differs");
+            Assert.True(t.Equals(actual[k]), $"{what}'{k}' differs");
         }
+    }
+
+    /// <summary>A finished 4-step run's folder (model.safetensors = its EMA weights): the source of initial weights.</summary>
+    private static TempFolder FinishedRun(Tensor data)
+    {
+        var folder = TinyRun.Folder();
+        using var model = new TinyNet(1);
+        using var trainer = TinyRun.Trainer(model, data, TinyRun.Options(folder.Path, 4));
+        trainer.Train();
+        return folder;
     }
 
     [Fact]
@@ -103,12 +113,7 @@ public class TrainerTests
         using var tr = TinyRun.Trainer(resumed, data, TinyRun.Options(folder.Path, 6, resume: true));
         tr.Train();
         Assert.Equal(ts.Losses, tr.Losses);
-        var a = ts.Ema.StateDict();
-        var b = tr.Ema.StateDict();
-        foreach (var (k, v) in a)
-        {
-            Assert.True(v.Equals(b[k]), $"EMA '{k}' differs");
-        }
+        AssertSameState(ts.Ema.StateDict(), tr.Ema.StateDict(), "EMA ");
     }
 
     [Fact]
@@ -116,27 +121,19 @@ public class TrainerTests
     {
         using var scope = NewDisposeScope();
         var data = TinyRun.Data();
-        using var finished = TinyRun.Folder();
-        using (var first = new TinyNet(1))
-        using (var t = TinyRun.Trainer(first, data, TinyRun.Options(finished.Path, 4)))
-        {
-            t.Train();
-        }
+        using var finished = FinishedRun(data);
         using var expected = new TinyNet(7);
-        Checkpoint.LoadWeights(Path.Combine(finished.Path, "model.safetensors"), expected);
+        Checkpoint.LoadWeights(Path.Combine(finished.Path, Checkpoint.WeightsFileName), expected);
         using var fresh = new TinyNet(7);
         Assert.Contains(fresh.state_dict(), kv => !kv.Value.Equals(expected.state_dict()[kv.Key])); // the initialisation really differs
 
         using var started = new TinyNet(99);
         using var t2 = TinyRun.Trainer(started, data, TinyRun.Options(null, 3) with { InitialWeights = finished.Path });
-        Assert.Equal(Path.Combine(finished.Path, "model.safetensors"), t2.InitialisedFrom);
+        Assert.Equal(Path.Combine(finished.Path, Checkpoint.WeightsFileName), t2.InitialisedFrom);
         Assert.Null(t2.ResumedFrom);
         Assert.Equal(0, t2.Step);
         AssertSameWeights(expected, started);
-        foreach (var (k, v) in t2.Ema.StateDict())
-        {
-            Assert.True(v.Equals(expected.state_dict()[k]), $"EMA '{k}' does not start at the given weights");
-        }
+        AssertSameState(expected.state_dict(), t2.Ema.StateDict(), "EMA (must start at the given weights) ");
         var r = t2.Train();
         Assert.Equal(0, r.StartStep);
         Assert.Equal(3, r.Step);
@@ -147,12 +144,7 @@ public class TrainerTests
     {
         using var scope = NewDisposeScope();
         var data = TinyRun.Data();
-        using var finished = TinyRun.Folder();
-        using (var first = new TinyNet(1))
-        using (var t = TinyRun.Trainer(first, data, TinyRun.Options(finished.Path, 4)))
-        {
-            t.Train();
-        }
+        using var finished = FinishedRun(data);
         using var run = TinyRun.Folder();
         var options = TinyRun.Options(run.Path, 5, resume: true) with { InitialWeights = finished.Path };
         using (var second = new TinyNet(2))
