@@ -38,6 +38,21 @@ class KernelClientTests(unittest.TestCase):
         outputs = [o for o in outputs if o[0] not in ("status", "execute_input")]
         return reply["content"], outputs
 
+    def run_cell_and_interrupt(self, code, interrupt, timeout=30):
+        """Runs code that first prints 'started', and calls interrupt() once that line arrives: the interrupt reaches
+        a cell that is running, however long the kernel took to start it (a fixed timer can fire before the kernel has
+        begun the cell, and an interrupt with no cell running is dropped, as in ipykernel)."""
+        sent = threading.Event()
+
+        def hook(msg):
+            if msg["msg_type"] == "stream" and "started" in msg["content"]["text"] and not sent.is_set():
+                sent.set()
+                threading.Thread(target=interrupt, daemon=True).start()
+
+        reply = self.kc.execute_interactive('Console.WriteLine("started");\n' + code, timeout=timeout, output_hook=hook)
+        self.assertTrue(sent.is_set(), "the cell never printed 'started'")
+        return reply["content"]
+
     def stdout(self, outputs):
         return "".join(c["text"] for t, c in outputs if t == "stream" and c["name"] == "stdout")
 
@@ -132,13 +147,8 @@ class KernelClientTests(unittest.TestCase):
             "System.Threading.Thread.Sleep(60000);",  # blocks: abandoned after a grace period
         ):
             with self.subTest(code=code):
-                timer = threading.Timer(1.5, self.km.interrupt_kernel)
-                timer.start()
                 start = time.time()
-                try:
-                    reply, outputs = self.run_cell(code, timeout=30)
-                finally:
-                    timer.cancel()
+                reply = self.run_cell_and_interrupt(code, self.km.interrupt_kernel)
                 self.assertEqual(reply["status"], "error")
                 self.assertEqual(reply["ename"], "KeyboardInterrupt")
                 self.assertLess(time.time() - start, 10)
@@ -159,12 +169,7 @@ class KernelClientTests(unittest.TestCase):
 
     def test_sigint_interrupts_the_cell(self):
         self.run_cell("var stillHere = 9;")
-        timer = threading.Timer(1.5, lambda: self.km.signal_kernel(signal.SIGINT))
-        timer.start()
-        try:
-            reply, outputs = self.run_cell("long m = 0;\nwhile (m >= 0) { m++; }", timeout=30)
-        finally:
-            timer.cancel()
+        reply = self.run_cell_and_interrupt("long m = 0;\nwhile (m >= 0) { m++; }", lambda: self.km.signal_kernel(signal.SIGINT))
         self.assertEqual(reply["status"], "error")
         self.assertEqual(reply["ename"], "KeyboardInterrupt")
         reply, outputs = self.run_cell("stillHere")
