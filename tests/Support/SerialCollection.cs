@@ -2,8 +2,9 @@ using Diffusion.Tests.Support;
 namespace Diffusion.Tests.Support;
 
 /// <summary>
-/// Tests that read process-wide state (<c>LiveTensors.Count()</c>, the global generator) join this collection: xunit
-/// runs it alone, after the parallel tests, so no other test creates tensors or draws numbers meanwhile.
+/// Tests that read process-wide state (<c>LiveTensors.Count()</c>, the global generator) join this collection, so no
+/// other test creates tensors or draws numbers meanwhile. The whole suite now runs one class at a time
+/// (<c>TestParallelization.cs</c>), which already gives that; the collection keeps it if parallel runs come back.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class SerialCollection
