@@ -12,13 +12,16 @@ using Diffusion.Training;
 
 /// <summary>
 /// <c>--evaluate</c>: loads a trained DDPM or VE NCSN++ (model.safetensors + model.json in the output folder), samples it, measures FID with the
-/// project's MNIST feature network against real digits and the real-vs-real floor at the same size, and writes them into model.json.
+/// project's MNIST feature network (the Fashion-MNIST one for the <c>*fashion*</c> configs) against real images and the real-vs-real floor at the same size, and writes them into model.json.
 /// With <c>--checkpoint</c> it evaluates the EMA weights of the folder's training checkpoint instead (a run still under way) and
 /// appends the numbers with the checkpoint's step to the folder's <c>fid-curve.json</c>: FID against training steps.
 /// </summary>
 internal static class Evaluation
 {
     private const string FeatureNetworkPath = "data/checkpoints/mnist-fid-classifier.safetensors";
+
+    /// <summary>The Fashion-MNIST feature network (<c>train-fid --data fashion</c>), for the <c>*fashion*</c> configs.</summary>
+    private const string FashionFeatureNetworkPath = "data/checkpoints/fashion-fid-classifier.safetensors";
 
     public static int Run(TrainingConfig config, string folder, int samples, string? samplerName, bool fromCheckpoint = false)
     {
@@ -45,10 +48,11 @@ internal static class Evaluation
             _ when samplerName.StartsWith("ddim-", StringComparison.Ordinal) && int.TryParse(samplerName.AsSpan(5), out int n) => new DdimSampler(schedule, eta: 0, steps: n),
             _ => throw new ArgumentException($"unknown sampler '{samplerName}': use ddim-N or ddpm-1000"),
         };
-        using var network = FeatureNetwork.Load(FeatureNetworkPath);
+        bool fashion = config.Name.Contains("fashion", StringComparison.Ordinal);
+        using var network = FeatureNetwork.Load(fashion ? FashionFeatureNetworkPath : FeatureNetworkPath);
         // The reference digits are the FID network's held-out split (as in notebook 03): the first N against the samples,
-        // the next N for the floor. Fashion-MNIST uses its test set.
-        using var real = HeldOut(config.Name.Contains("fashion", StringComparison.Ordinal));
+        // the next N for the floor. Fashion-MNIST holds out 2,000 of its test images, which its feature network never saw.
+        using var real = HeldOut(fashion);
         Console.WriteLine($"train: evaluating {folder} ({unet.parameters().Sum(p => p.numel()):N0} parameters, step {card.Steps}) with {samplerName}, {samples} samples, {TorchEngine.Threads} thread(s)");
         var quality = SampleQuality.Measure(unet, sampler, samplerName, network, real, samples, seed: 0);
         return Report(folder, card, cardPath, quality, fromCheckpoint);
@@ -75,7 +79,7 @@ internal static class Evaluation
         return Report(folder, card, cardPath, quality, fromCheckpoint);
     }
 
-    /// <summary>The 2,000 held-out digits in [−1, 1]: the FID network's held-out split (as in notebook 03); Fashion-MNIST uses its test set.</summary>
+    /// <summary>The 2,000 held-out digits in [−1, 1]: the FID network's held-out split (as in notebook 03); for Fashion-MNIST, 2,000 of the test images (the same split).</summary>
     private static Tensor HeldOut(bool fashion)
     {
         using var pool = fashion ? FashionMnist.Load(train: false) : Mnist.LoadNpm();
