@@ -12,6 +12,7 @@ namespace Diffusion.Training;
 /// <param name="Sampler">The sampler, e.g. <c>ddim-50</c>.</param>
 /// <param name="SamplingSeconds">Wall time spent sampling.</param>
 /// <param name="Written">When the point was measured (UTC).</param>
+/// <param name="Note">What the point stands for (a training stage, a model not shipped), written by hand; null when none.</param>
 public sealed record FidCurvePoint(
     [property: JsonPropertyName("step")] long Step,
     [property: JsonPropertyName("fid")] double Fid,
@@ -19,7 +20,8 @@ public sealed record FidCurvePoint(
     [property: JsonPropertyName("samples")] int Samples,
     [property: JsonPropertyName("sampler")] string Sampler,
     [property: JsonPropertyName("sampling_seconds")] double SamplingSeconds,
-    [property: JsonPropertyName("written")] DateTime Written);
+    [property: JsonPropertyName("written")] DateTime Written,
+    [property: JsonPropertyName("note"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Note = null);
 
 /// <summary>
 /// FID against training steps for a run still under way (<c>fid-curve.json</c> beside its checkpoint): a JSON array of
