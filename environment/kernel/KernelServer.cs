@@ -164,21 +164,28 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
         }
     }
 
-    /// <summary>After a failed cell (stop_on_error), answers the execute requests already queued with "aborted", as ipykernel does.</summary>
+    /// <summary>
+    /// After a failed cell (stop_on_error), answers the execute requests already queued with "aborted", as ipykernel does.
+    /// The queue is emptied before the first answer goes out: a client that waits for those answers before sending its next
+    /// request (as a notebook's "run all" does after an error) must not see that request aborted too, however slowly this
+    /// kernel answers.
+    /// </summary>
     private void AbortQueuedExecutions(KernelSocket socket)
     {
+        var queued = new List<JupyterMessage>();
         while (socket.TryReceiveMultipart() is { } frames)
         {
-            JupyterMessage request;
             try
             {
-                request = WireFormat.Decode(frames, _signer);
+                queued.Add(WireFormat.Decode(frames, _signer));
             }
             catch (Exception e) when (e is ProtocolException or InvalidSignatureException)
             {
                 _log.WriteLine($"kernel: dropped a message on shell: {e.Message}");
-                continue;
             }
+        }
+        foreach (var request in queued)
+        {
             if (request.MsgType != "execute_request")
             {
                 HandleWithStatus(socket, request, abortAfterError: false);
