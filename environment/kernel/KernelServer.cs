@@ -85,6 +85,10 @@ internal sealed class KernelServer : IDisplaySink, IDisposable
         Console.SetOut(_stdout);
         Console.SetError(_stderr);
         Console.SetIn(new StringReader(""));
+        if (SignalDisposition.RestoreSigint() is { } why)
+        {
+            _log.WriteLine($"kernel: SIGINT may be ignored (inherited from a background job): {why}; interrupt_request still works");
+        }
         _sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
         {
             context.Cancel = true;
