@@ -29,3 +29,6 @@ same_parameters() {
 ratio() {
   awk -v c="$(field "$cs_out" "$2")" -v p="$(field "$py_out" "$2")" -v l="$1" 'BEGIN { printf "%s ratio (C# / PyTorch): %.2f\n", l, c / p }'
 }
+
+# field_of KEY: the value of KEY on the RESULT line read from standard input.
+field_of() { grep '^RESULT' | tr ' ' '\n' | grep "^$1=" | cut -d= -f2; }

@@ -18,7 +18,7 @@ internal static class Cli
         "usage: train.sh --config NAME [--out FOLDER] [--data FOLDER] [--steps N] [--seed S] [--threads N] [--batch B]\n" +
         "                [--lr LR] [--warmup N] [--decay none|cosine] [--min-lr LR] [--ema DECAY]\n" +
         "                [--checkpoint-every N] [--checkpoint-minutes M] [--resume] [--init FOLDER] [--synthetic]\n" +
-        "                [--time-steps N] [--list]\n" +
+        "                [--precision fp32|bf16] [--time-steps N] [--list]\n" +
         "       train.sh --config NAME --evaluate [--checkpoint] [--out FOLDER] [--samples N] [--sampler S] [--threads N]\n" +
         "  --out        output folder (default data/checkpoints/NAME): checkpoint.safetensors/.json during training,\n" +
         "               model.safetensors/.json (EMA weights + model card) at the end\n" +
@@ -28,6 +28,8 @@ internal static class Cli
         "  --init       start from a trained model's weights (a model folder or .safetensors file) with a fresh optimizer,\n" +
         "               step count and schedule; the folder's own checkpoint wins with --resume\n" +
         "  --decay      the learning rate after the warm-up: constant (none) or a cosine to --min-lr at the last step\n" +
+        "  --precision  fp32, or bf16: bfloat16 autocast for the forward pass and loss, float32 weights, optimizer and EMA\n" +
+        "               (default: the config's)\n" +
         "  --synthetic  random images of the data's shape instead of the data set (timing, smoke tests)\n" +
         "  --time-steps N  time N steps (after 2 warm-up steps), print seconds per step, write nothing\n" +
         "  --evaluate   sample N images (default 1000) from the folder's model.safetensors, measure FID against N real digits\n" +
@@ -44,6 +46,7 @@ internal static class Cli
         ulong? seed = null;
         double? checkpointMinutes = null, lr = null, ema = null, minLr = null;
         LearningRateDecay? decay = null;
+        Precision? precision = null;
         bool resume = false, synthetic = false, evaluate = false, fromCheckpoint = false;
         int samples = 1000;
         string? sampler = null;
@@ -73,6 +76,7 @@ internal static class Cli
                         decay = Enum.TryParse<LearningRateDecay>(Value(), ignoreCase: true, out var parsed)
                             ? parsed : throw new ArgumentException($"--decay takes none or cosine, not '{args[i]}'");
                         break;
+                    case "--precision": precision = Precisions.Parse(Value()); break;
                     case "--resume": resume = true; break;
                     case "--init": initFrom = Value(); break;
                     case "--evaluate": evaluate = true; break;
@@ -145,6 +149,7 @@ internal static class Cli
             Decay = decay ?? d.Decay,
             MinLearningRate = minLr ?? d.MinLearningRate,
             EmaDecay = ema ?? d.EmaDecay,
+            Precision = precision ?? d.Precision,
             CheckpointEvery = checkpointEvery ?? d.CheckpointEvery,
             CheckpointEverySeconds = checkpointMinutes is double m ? m * 60 : d.CheckpointEverySeconds,
             OutputFolder = timeSteps is null ? outFolder ?? Path.Combine("data", "checkpoints", config.Name) : null,
@@ -230,7 +235,7 @@ internal static class Cli
 
     private static string CommandLine(string name, TrainerOptions o, bool synthetic, int? threads, string? data) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"environment/train.sh --config {name} --out {o.OutputFolder}{(data is null ? "" : $" --data {data}")} --steps {o.Steps} --seed {o.Seed} --batch {o.BatchSize} --lr {o.LearningRate} --warmup {o.WarmupSteps} --decay {o.Decay.ToString().ToLowerInvariant()}{(o.Decay == LearningRateDecay.None ? "" : $" --min-lr {o.MinLearningRate}")} --ema {o.EmaDecay}{(o.InitialWeights is null ? "" : $" --init {o.InitialWeights}")}{(threads is int t ? $" --threads {t}" : "")}{(synthetic ? " --synthetic" : "")}");
+            $"environment/train.sh --config {name} --out {o.OutputFolder}{(data is null ? "" : $" --data {data}")} --steps {o.Steps} --seed {o.Seed} --batch {o.BatchSize} --lr {o.LearningRate} --warmup {o.WarmupSteps} --decay {o.Decay.ToString().ToLowerInvariant()}{(o.Decay == LearningRateDecay.None ? "" : $" --min-lr {o.MinLearningRate}")} --ema {o.EmaDecay} --precision {o.Precision.Name()}{(o.InitialWeights is null ? "" : $" --init {o.InitialWeights}")}{(threads is int t ? $" --threads {t}" : "")}{(synthetic ? " --synthetic" : "")}");
 
     private static void AddMemory(string cardPath)
     {
