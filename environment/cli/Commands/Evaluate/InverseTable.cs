@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -9,45 +10,61 @@ using Diffusion.Metrics;
 using Diffusion.Training;
 using static TorchSharp.torch;
 
-namespace Diffusion.Evaluate;
+namespace Diffusion.Cli.Commands.Evaluate;
 
 /// <summary>
-/// <c>evaluate.sh inverse</c>: the inverse-problem table of notebook 05. On the same N held-out digits and the same y (σ_y = 0.05
+/// <c>evaluate inverse</c>: the inverse-problem table of notebook 05. On the same N held-out digits and the same y (σ_y = 0.05
 /// on [−1, 1]) for inpainting (centred 14×14 box) and deblurring (9×9 Gaussian, σ 2): Aᵀy, SDEdit, ScoreALD, DPS on the shipped
 /// DDPM, and Adam-/HQS-/ADMM-TV with λ chosen per task and solver on validation digits from the training split; PSNR, SSIM,
 /// feature distance, seconds per digit. Then the denoising table (t = 10, 100, 250, 500). Writes data/results/inverse-mnist.json.
 /// </summary>
-internal static class InverseCommand
+internal static class InverseTable
 {
-    public const string Usage =
-        "usage: evaluate.sh inverse [--model DIR] [--images N] [--validation N] [--steps-dps N] [--steps-sdedit N] [--levels-ald N] [--steps-denoise N]\n" +
-        "                           [--batch N] [--seed S] [--threads N] [--methods a,b] [--no-denoising] [--out FILE]\n" +
-        "  --model DIR        the DDPM prior (default data/checkpoints/ddpm-mnist)\n" +
-        "  --images N         held-out digits per task (default 100)\n" +
-        "  --validation N     training-split digits the TV weights are chosen on (default 20)\n" +
-        "  --steps-dps N      DPS ancestral steps (default 100; zeta is the published one scaled by 1000/N)\n" +
-        "  --steps-sdedit N   SDEdit reverse steps of its pass from t0 = 500 (default 50)\n" +
-        "  --levels-ald N     ScoreALD noise levels, 3 Langevin steps each, eps = 9e-7 x 1000/N (default 50)\n" +
-        "  --steps-denoise N  at most N respaced steps of the denoising table's reverse chain (default 50)\n" +
-        "  --out FILE         the JSON table (default data/results/inverse-mnist.json)";
-
-    public static int Run(string[] args)
+    public static Command Create()
     {
-        var o = new Options(args, new HashSet<string> { "--model", "--images", "--validation", "--steps-dps", "--steps-sdedit", "--levels-ald", "--steps-denoise",
-            "--batch", "--seed", "--threads", "--methods", "--out" }, new HashSet<string> { "--no-denoising" }, Usage);
-        string modelFolder = o.String("--model", "data/checkpoints/ddpm-mnist"), outPath = o.String("--out", "data/results/inverse-mnist.json");
-        int images = o.Int("--images", 100), validation = o.Int("--validation", 20), seed = o.Int("--seed", 0), batch = o.Int("--batch", 100);
-        int dpsSteps = o.Int("--steps-dps", 100), sdeditSteps = o.Int("--steps-sdedit", 50), aldLevels = o.Int("--levels-ald", 50), denoiseSteps = o.Int("--steps-denoise", 50);
-        var methods = o.Has("--methods") ? o.String("--methods", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : InverseEvaluation.Methods.ToArray();
-        if (images < 1 || validation < 1)
+        var model = new Option<string?>("--model") { Description = "the DDPM prior (default data/checkpoints/ddpm-mnist)" };
+        var images = CliOptions.Int("--images", "held-out digits per task", 100, 1, 2000);
+        var validation = CliOptions.Int("--validation", "training-split digits the TV weights are chosen on", 20, 1, 8000);
+        var dpsSteps = CliOptions.Int("--steps-dps", "DPS ancestral steps (zeta is the published one scaled by 1000/N)", 100, 1, 1000);
+        var sdeditSteps = CliOptions.Int("--steps-sdedit", "SDEdit reverse steps of its pass from t0 = 500", 50, 1, 500);
+        var aldLevels = CliOptions.Int("--levels-ald", "ScoreALD noise levels, 3 Langevin steps each, eps = 9e-7 x 1000/N", 50, 1, 1000);
+        var denoiseSteps = CliOptions.Int("--steps-denoise", "at most N respaced steps of the denoising table's reverse chain", 50, 1, 1000);
+        var batch = CliOptions.Int("--batch", "digits per batch of the samplers", 100);
+        var seed = CliOptions.Seed("the seed of y and of every method's noise (default 0)");
+        var threads = CliOptions.Threads();
+        var methods = new Option<string[]>("--methods")
         {
-            throw new ArgumentException($"--images ({images}) and --validation ({validation}) must be at least 1");
-        }
-        Console.WriteLine($"evaluate: {TorchEngine.Initialize(o.Has("--threads") ? o.Int("--threads", 1) : null)}");
+            Description = "the methods, comma-separated (default all: " + string.Join(",", InverseEvaluation.Methods) + ")",
+            CustomParser = r => r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
+        };
+        methods.Validators.Add(r =>
+        {
+            foreach (var m in r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Where(m => !InverseEvaluation.Methods.Contains(m)))
+            {
+                r.AddError($"--methods: unknown method '{m}' (the methods are {string.Join(", ", InverseEvaluation.Methods)})");
+            }
+        });
+        var noDenoising = new Option<bool>("--no-denoising") { Description = "skip the denoising table" };
+        var output = new Option<string?>("--out") { Description = "the JSON table (default data/results/inverse-mnist.json)" };
+        var command = new Command("inverse", "Notebook 05's table: inpainting and deblurring by SDEdit, ScoreALD, DPS and three TV baselines, then denoising; writes data/results/inverse-mnist.json.")
+        {
+            model, images, validation, dpsSteps, sdeditSteps, aldLevels, denoiseSteps, batch, seed, threads, methods, noDenoising, output,
+        };
+        command.SetAction(p => Run(p.GetValue(model) ?? Repository.Path("data/checkpoints/ddpm-mnist"), p.GetValue(output) ?? Repository.Path("data/results/inverse-mnist.json"),
+            p.GetValue(images), p.GetValue(validation), (int)(p.GetValue(seed) ?? 0), p.GetValue(batch), p.GetValue(dpsSteps), p.GetValue(sdeditSteps),
+            p.GetValue(aldLevels), p.GetValue(denoiseSteps), p.GetValue(methods) is { Length: > 0 } m ? m : InverseEvaluation.Methods.ToArray(),
+            p.GetValue(noDenoising), p.GetValue(threads)));
+        return command;
+    }
+
+    private static int Run(string modelFolder, string outPath, int images, int validation, int seed, int batch, int dpsSteps, int sdeditSteps,
+        int aldLevels, int denoiseSteps, string[] methods, bool noDenoising, int? threads)
+    {
+        Console.WriteLine($"evaluate: {TorchEngine.Initialize(threads)}");
         var inv = CultureInfo.InvariantCulture;
 
         using var prior = DdpmPrior.Load(modelFolder);
-        using var network = FeatureNetwork.Load("data/checkpoints/mnist-fid-classifier.safetensors");
+        using var network = FeatureNetwork.Load(Repository.Path("data/checkpoints/mnist-fid-classifier.safetensors"));
         using var pool = Mnist.LoadNpm();
         var (trainSet, testSet) = pool.Split(2000, 1234);
         using var train = trainSet;
@@ -69,6 +86,8 @@ internal static class InverseCommand
         Console.WriteLine($"evaluate: {images} held-out digits per task, TV weights chosen on {validation} training-split digits, sigma_y = {settings.SigmaY}");
 
         var tasks = new JsonArray();
+        // Per task: the TV weights' selection and one unit per method; then the denoising table.
+        var progress = new WorkProgress("evaluate", 2 * (methods.Length + 1) + (noDenoising ? 0 : 1), "parts");
         foreach (var task in new[] { InverseTask.Inpainting(), InverseTask.Deblurring() })
         {
             var chosen = InverseEvaluation.SelectLambdas(task, validationDigits, settings, (ulong)seed + 100);
@@ -77,8 +96,13 @@ internal static class InverseCommand
                 string grid = string.Join(", ", result.Table.Select(r => string.Create(inv, $"{r.Lambda:G3}: {r.Psnr:0.00}")));
                 Console.WriteLine(string.Create(inv, $"evaluate: {task.Name} {name}: lambda {result.BestLambda:G3} (validation PSNR {result.BestPsnr:0.00}; grid {grid})"));
             }
+            progress.Step();
             var rows = InverseEvaluation.Run(prior.Model, prior.Schedule, task, x0, network, settings, chosen.ToDictionary(kv => kv.Key, kv => kv.Value.BestLambda),
-                (ulong)seed, methods, log: line => Console.WriteLine("evaluate: " + line));
+                (ulong)seed, methods, log: line =>
+                {
+                    Console.WriteLine("evaluate: " + line);
+                    progress.Step();
+                });
             Console.WriteLine($"{task.Name} ({task.Operator.Name}), {images} digits");
             Console.WriteLine("method          PSNR    SSIM   feat.dist  s/image");
             foreach (var row in rows)
@@ -96,7 +120,7 @@ internal static class InverseCommand
 
         JsonNode? denoising = null;
         int[] denoiseTimes = [10, 100, 250, 500];
-        if (!o.Has("--no-denoising"))
+        if (!noDenoising)
         {
             var rows = InverseEvaluation.Denoise(prior.Model, prior.Schedule, x0, denoiseTimes, denoiseSteps, (ulong)seed + 200, batch);
             Console.WriteLine($"denoising, {images} digits:   t  method          steps    PSNR    SSIM  s/image");
@@ -105,11 +129,12 @@ internal static class InverseCommand
                 Console.WriteLine(string.Create(inv, $"  {row.T,4}  {row.Method,-14} {row.Steps,5}  {row.Psnr,7:0.00}  {row.Ssim,6:0.000}  {row.SecondsPerImage,7:0.000}"));
             }
             denoising = JsonSerializer.SerializeToNode(rows, CardJson.Options);
+            progress.Step();
         }
 
         var document = new JsonObject
         {
-            ["command"] = "bash environment/evaluate.sh inverse " + string.Join(' ', args),
+            ["command"] = CourseTool.CommandLine,
             ["written"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", inv),
             ["environment"] = TorchEngine.Describe(),
             ["settings"] = new JsonObject

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -9,42 +10,47 @@ using Diffusion.Metrics;
 using Diffusion.Training;
 using static TorchSharp.torch;
 
-namespace Diffusion.Evaluate;
+namespace Diffusion.Cli.Commands.Evaluate;
 
 /// <summary>
-/// <c>evaluate.sh cold</c>: the cold-diffusion table of notebook 06. For every trained cold model found (cold-blur-mnist,
+/// <c>evaluate cold</c>: the cold-diffusion table of notebook 06. For every trained cold model found (cold-blur-mnist,
 /// cold-mask-mnist, cold-sr-mnist under --models), restores the same held-out digits from severities ⌈T/8⌉, ⌈T/4⌉, ⌈T/2⌉ and T by direct R,
 /// Algorithm 1 and Algorithm 2 (PSNR, SSIM, FID against other held-out digits with the perfect-restoration floor, seconds), then
 /// generates N digits from blur with a 10-component GMM over the training digits' means and Algorithm 2 (FID, floor, nearest
 /// training digit), and writes everything with its settings to data/results/cold-mnist.json.
 /// </summary>
-internal static class ColdCommand
+internal static class ColdTable
 {
-    public const string Usage =
-        "usage: evaluate.sh cold [--models DIR] [--images N] [--generate N] [--components K] [--seed S] [--threads N] [--checkpoint] [--out FILE]\n" +
-        "  --models DIR     folder holding cold-blur-mnist/, cold-mask-mnist/, cold-sr-mnist/ (default data/checkpoints)\n" +
-        "  --images N       held-out digits restored per degradation and severity (default 100)\n" +
-        "  --generate N     digits generated from blur (default 1000; FID needs 2N held-out digits, at most 1000)\n" +
-        "  --components K   Gaussian-mixture components over the channel means (default 10)\n" +
-        "  --checkpoint     use the EMA weights of each folder's checkpoint.safetensors (a run under way)\n" +
-        "  --out FILE       the JSON table (default data/results/cold-mnist.json)";
-
     private static readonly string[] ModelNames = ["cold-blur-mnist", "cold-mask-mnist", "cold-sr-mnist"];
 
     /// <summary>The severities of the table: ⌈T/8⌉, ⌈T/4⌉, ⌈T/2⌉ and T, without repeats (blur: 5, 10, 20, 40).</summary>
     public static int[] Severities(int t) => new[] { (t + 7) / 8, (t + 3) / 4, (t + 1) / 2, t }.Distinct().ToArray();
 
-    public static int Run(string[] args)
+    public static Command Create()
     {
-        var o = new Options(args, new HashSet<string> { "--models", "--images", "--generate", "--components", "--seed", "--threads", "--out" },
-            new HashSet<string> { "--checkpoint" }, Usage);
-        string models = o.String("--models", "data/checkpoints"), outPath = o.String("--out", "data/results/cold-mnist.json");
-        int images = o.Int("--images", 100), generate = o.Int("--generate", 1000), components = o.Int("--components", 10), seed = o.Int("--seed", 0);
-        bool fromCheckpoint = o.Has("--checkpoint");
-        Console.WriteLine($"evaluate: {TorchEngine.Initialize(o.Has("--threads") ? o.Int("--threads", 1) : null)}");
+        var models = new Option<string?>("--models") { Description = "folder holding cold-blur-mnist/, cold-mask-mnist/, cold-sr-mnist/ (default data/checkpoints)" };
+        var images = CliOptions.Int("--images", "held-out digits restored per degradation and severity", 100, 1, 1000);
+        var generate = CliOptions.Int("--generate", "digits generated from blur (FID needs 2N held-out digits; 0 skips generation)", 1000, 0, 1000);
+        var components = CliOptions.Int("--components", "Gaussian-mixture components over the channel means", 10);
+        var seed = CliOptions.Seed("the seed of every noise draw (default 0)");
+        var threads = CliOptions.Threads();
+        var checkpoint = new Option<bool>("--checkpoint") { Description = "use the EMA weights of each folder's checkpoint.safetensors (a run under way)" };
+        var output = new Option<string?>("--out") { Description = "the JSON table (default data/results/cold-mnist.json)" };
+        var command = new Command("cold", "Notebook 06's table: restoration by direct R and Algorithms 1 and 2 (PSNR, SSIM, FID), generation from blur; writes data/results/cold-mnist.json.")
+        {
+            models, images, generate, components, seed, threads, checkpoint, output,
+        };
+        command.SetAction(p => Run(p.GetValue(models) ?? Repository.Path("data/checkpoints"), p.GetValue(output) ?? Repository.Path("data/results/cold-mnist.json"),
+            p.GetValue(images), p.GetValue(generate), p.GetValue(components), (int)(p.GetValue(seed) ?? 0), p.GetValue(checkpoint), p.GetValue(threads)));
+        return command;
+    }
+
+    private static int Run(string models, string outPath, int images, int generate, int components, int seed, bool fromCheckpoint, int? threads)
+    {
+        Console.WriteLine($"evaluate: {TorchEngine.Initialize(threads)}");
         var inv = CultureInfo.InvariantCulture;
 
-        using var network = FeatureNetwork.Load("data/checkpoints/mnist-fid-classifier.safetensors");
+        using var network = FeatureNetwork.Load(Repository.Path("data/checkpoints/mnist-fid-classifier.safetensors"));
         using var pool = Mnist.LoadNpm();
         var (trainSet, testSet) = pool.Split(2000, 1234);
         using var train = trainSet;
@@ -63,15 +69,18 @@ internal static class ColdCommand
         var found = ModelNames.Where(name => File.Exists(Path.Combine(models, name, (fromCheckpoint ? "checkpoint" : "model") + ".safetensors"))).ToList();
         if (found.Count == 0)
         {
-            throw new FileNotFoundException($"no cold model under {models}: train one with environment/train.sh --config cold-blur-mnist --out {models}/cold-blur-mnist");
+            throw new FileNotFoundException($"no cold model under {models}: train one with {CourseTool.Invocation} train --config cold-blur-mnist --out {models}/cold-blur-mnist");
         }
         Console.WriteLine($"evaluate: {string.Join(", ", found)}; {images} held-out digits per row, FID against {images} other held-out digits");
         Console.WriteLine("degradation  s  method        PSNR    SSIM     FID  (floor)  s/image");
+        // Four severities per model at most, and the generation: the units of the time-left estimate.
+        var progress = new WorkProgress("evaluate", found.Count * 4 + (found.Contains("cold-blur-mnist") && generate > 0 ? 1 : 0), "parts");
         foreach (string name in found)
         {
             using var model = ColdModel.Load(Path.Combine(models, name), fromCheckpoint);
             int t = model.Degradation.T;
-            foreach (int severity in Severities(t))
+            var severities = Severities(t);
+            foreach (int severity in severities)
             {
                 foreach (var row in ColdEvaluation.Restore(model.Restorer, model.Degradation, x0, reference, network, severity, (ulong)seed))
                 {
@@ -81,6 +90,7 @@ internal static class ColdCommand
                     node["model_steps"] = model.Card.Steps;
                     restoration.Add(node);
                 }
+                progress.Step(severity == severities[^1] ? 5 - severities.Length : 1);
             }
             if (name == "cold-blur-mnist" && generate > 0)
             {
@@ -92,13 +102,14 @@ internal static class ColdCommand
                 generation["components"] = components;
                 generation["noise"] = blurGeneration.Noise;
                 generation["sampler"] = "algorithm-2 from s = T";
+                progress.Step();
             }
         }
 
-        var ddpmCard = "data/checkpoints/ddpm-mnist/model.json";
+        var ddpmCard = Repository.Path("data/checkpoints/ddpm-mnist/model.json");
         var document = new JsonObject
         {
-            ["command"] = "bash environment/evaluate.sh cold " + string.Join(' ', args),
+            ["command"] = CourseTool.CommandLine,
             ["written"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", inv),
             ["environment"] = TorchEngine.Describe(),
             ["settings"] = new JsonObject

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -8,49 +9,52 @@ using Diffusion.Metrics;
 using Diffusion.Training;
 using static TorchSharp.torch;
 
-namespace Diffusion.Evaluate;
+namespace Diffusion.Cli.Commands.Evaluate;
 
 /// <summary>
-/// <c>evaluate.sh sde</c>: the sampler table of notebook 04. Draws N samples of one shipped model with each sampler (the same
+/// <c>evaluate sde</c>: the sampler table of notebook 04. Draws N samples of one shipped model with each sampler (the same
 /// seeds for every sampler), and measures FID against the first N of the 2,000 held-out digits with the project's MNIST
 /// feature network, beside the floor FID(real₁, real₂) of two disjoint held-out sets of N, as the model cards do.
 /// Writes data/results/sde-mnist.json.
 /// </summary>
-internal static class SdeCommand
+internal static class SdeTable
 {
     public const string DefaultSamplers = "ddim:50,ddpm:100,em:100,em:200,pc:100,ode:1e-3";
 
     /// <summary>The default samplers of a score model (VE NCSN++), which has no DDPM/DDIM.</summary>
     public const string DefaultScoreSamplers = "em:100,em:200,pc:100,ode:1e-3";
 
-    public const string Usage =
-        "usage: evaluate.sh sde [--model DIR] [--samples N] [--samplers LIST] [--batch N] [--seed S] [--threads N] [--out FILE]\n" +
-        "  --model DIR       a shipped model folder (default data/checkpoints/ddpm-mnist)\n" +
-        "  --samples N       samples per sampler, and the size of each real set (default 1000; at most 1000)\n" +
-        "  --samplers LIST   kind:steps (ddim, ddpm, em, pc) or ode:tolerance, comma-separated (default " + DefaultSamplers + ";\n" +
-        "                    for a VE score model " + DefaultScoreSamplers + ")\n" +
-        "  --out FILE        the JSON table (default data/results/sde-mnist.json)";
-
-    public static int Run(string[] args)
+    public static Command Create()
     {
-        var o = new Options(args, new HashSet<string> { "--model", "--samples", "--samplers", "--batch", "--seed", "--threads", "--out" }, new HashSet<string>(), Usage);
-        string modelFolder = o.String("--model", "data/checkpoints/ddpm-mnist"), outPath = o.String("--out", "data/results/sde-mnist.json");
-        int count = o.Int("--samples", 1000), batch = o.Int("--batch", 250), seed = o.Int("--seed", 0);
-        if (count < 2 || count > 1000 || batch < 1)
+        var model = new Option<string?>("--model") { Description = "a shipped model folder (default data/checkpoints/ddpm-mnist)" };
+        var samples = CliOptions.Int("--samples", "samples per sampler, and the size of each real set (two disjoint real sets come from the 2,000 held-out digits)", 1000, 2, 1000);
+        var samplers = CliOptions.Samplers("the samplers (default " + DefaultSamplers + "; for a VE score model " + DefaultScoreSamplers + ")");
+        var batch = CliOptions.Int("--batch", "samples per batch (the k-th batch is seeded seed + 1000 k)", 250);
+        var seed = CliOptions.Seed("the seed of the first batch and of the floor (default 0)");
+        var threads = CliOptions.Threads();
+        var output = new Option<string?>("--out") { Description = "the JSON table (default data/results/sde-mnist.json)" };
+        var command = new Command("sde", "Notebook 04's table: FID of every sampler on one model against the real-vs-real floor; writes data/results/sde-mnist.json.")
         {
-            throw new ArgumentException($"--samples must lie in 2 … 1000 (two disjoint real sets come from the 2,000 held-out digits), got {count}; --batch must be positive, got {batch}");
-        }
-        Console.WriteLine($"evaluate: {TorchEngine.Initialize(o.Has("--threads") ? o.Int("--threads", 1) : null)}");
+            model, samples, samplers, batch, seed, threads, output,
+        };
+        command.SetAction(p => Run(p.GetValue(model) ?? Repository.Path("data/checkpoints/ddpm-mnist"), p.GetValue(output) ?? Repository.Path("data/results/sde-mnist.json"),
+            p.GetValue(samples), p.GetValue(batch), (int)(p.GetValue(seed) ?? 0), p.GetValue(samplers) ?? [], p.GetValue(threads)));
+        return command;
+    }
+
+    private static int Run(string modelFolder, string outPath, int count, int batch, int seed, SamplerChoice[] chosen, int? threads)
+    {
+        Console.WriteLine($"evaluate: {TorchEngine.Initialize(threads)}");
         var inv = CultureInfo.InvariantCulture;
 
         using var model = TrainedModel.Load(modelFolder);
-        var specs = o.String("--samplers", model.UNet is null ? DefaultScoreSamplers : DefaultSamplers)
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(SamplingOptions.Parse).ToList();
+        var specs = chosen.Length > 0 ? chosen.ToList()
+            : (model.UNet is null ? DefaultScoreSamplers : DefaultSamplers).Split(',').Select(SamplingOptions.Parse).Select(p => new SamplerChoice(p.Name, p.Options)).ToList();
         foreach (var spec in specs.Where(s => !model.Samplers.Contains(s.Options.Sampler)))
         {
-            throw new ArgumentException($"{modelFolder} cannot be sampled with {spec.Name}: it takes {string.Join(", ", model.Samplers).ToLowerInvariant()}");
+            throw new UsageException($"{modelFolder} cannot be sampled with {spec.Name}: it takes {string.Join(", ", model.Samplers).ToLowerInvariant()}");
         }
-        using var network = FeatureNetwork.Load("data/checkpoints/mnist-fid-classifier.safetensors");
+        using var network = FeatureNetwork.Load(Repository.Path("data/checkpoints/mnist-fid-classifier.safetensors"));
         using var pool = Mnist.LoadNpm();
         var (trainSet, testSet) = pool.Split(2000, 1234);
         trainSet.Dispose();
@@ -63,7 +67,12 @@ internal static class SdeCommand
         var rows = new JsonArray();
         foreach (var spec in specs)
         {
-            using var result = model.SampleInBatches(spec.Options, count, batch, (ulong)seed);
+            SamplingResult result;
+            using (var bar = new FractionProgress($"evaluate {spec.Name} ({rows.Count + 1}/{specs.Count})"))
+            {
+                result = model.SampleInBatches(spec.Options, count, batch, (ulong)seed, bar.Callback);
+            }
+            using var owned = result;
             using var samples = result.Symmetric();
             double fid = Fid.Compute(network, reference, samples);
             Console.WriteLine(string.Create(inv, $"{spec.Name,-10} NFE {result.Nfe,5}  FID {fid,8:0.00}  {result.Seconds / count,7:0.000} s/sample  ({result.Description})"));
@@ -79,7 +88,7 @@ internal static class SdeCommand
 
         var document = new JsonObject
         {
-            ["command"] = "bash environment/evaluate.sh sde " + string.Join(' ', args),
+            ["command"] = CourseTool.CommandLine,
             ["written"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", inv),
             ["environment"] = TorchEngine.Describe(),
             ["model"] = $"{modelFolder} ({model.Card.Steps} steps; trained on {model.Card.Data})",
