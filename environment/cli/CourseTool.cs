@@ -34,33 +34,42 @@ internal static class CourseTool
     /// <summary>The command line of this run as a user would type it (recorded in the tables and model cards it writes).</summary>
     public static string CommandLine { get; private set; } = Invocation;
 
-    /// <summary>Parses <paramref name="args"/> and runs the command; returns the process's exit code.</summary>
-    public static int Run(string[] args)
+    /// <summary>Parses <paramref name="args"/> and runs the command; returns the process's exit code. Errors go to
+    /// <paramref name="error"/> (default standard error), help to <paramref name="output"/> (default standard output).</summary>
+    public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
+        error ??= Console.Error;
         CommandLine = Invocation + " " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a));
         var root = Build();
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
             string command = parsed.CommandResult.Command is RootCommand ? "diffusion" : $"diffusion {CommandPath(parsed.CommandResult.Command)}";
-            string message = string.Join(" ", parsed.Errors[0].Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            Console.Error.WriteLine($"{command}: {message} (see {command.Replace("diffusion", Invocation, StringComparison.Ordinal)} --help)");
+            // "Required command was not provided" comes first when a misspelt command was also given: name the misspelling.
+            var first = parsed.Errors.Count > 1 && parsed.CommandResult.Command.Subcommands.Count > 0 ? parsed.Errors[^1] : parsed.Errors[0];
+            string message = string.Join(" ", first.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            error.WriteLine($"{command}: {message} (see {command.Replace("diffusion", Invocation, StringComparison.Ordinal)} --help)");
             return UsageError;
         }
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Error = error };
+            if (output is not null)
+            {
+                configuration.Output = output;
+            }
+            return parsed.Invoke(configuration);
         }
         catch (UsageException e)
         {
-            Console.Error.WriteLine($"diffusion {CommandPath(parsed.CommandResult.Command)}: {e.Message}");
+            error.WriteLine($"diffusion {CommandPath(parsed.CommandResult.Command)}: {e.Message}");
             return UsageError;
         }
         catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or ArgumentException or EngineLoadException
             or UnauthorizedAccessException or OperationCanceledException)
         {
             // DataMissingException is an IOException: its message already says how to get the data.
-            Console.Error.WriteLine($"diffusion {CommandPath(parsed.CommandResult.Command)}: {e.Message}");
+            error.WriteLine($"diffusion {CommandPath(parsed.CommandResult.Command)}: {e.Message}");
             return e is OperationCanceledException ? 130 : 1;
         }
     }

@@ -202,7 +202,7 @@ public class SamplingTests(ITestOutputHelper output)
 
     /// <summary>
     /// With <c>fromCheckpoint</c> the run's checkpoint (EMA weights) is loaded even when model.* is there; FID of a VE folder by
-    /// <see cref="SampleQuality.Measure(TrainedModel, SamplingOptions, string, Diffusion.Metrics.FeatureNetwork, Tensor, int, int, ulong)"/>.
+    /// <see cref="SampleQuality.Measure(TrainedModel, SamplingOptions, string, Diffusion.Metrics.FeatureNetwork, Tensor, int, int, ulong, Action{double})"/>.
     /// </summary>
     [Fact]
     public void NcsnPpMnistRun_CheckpointLoads_AndItsSamplesGetAFid()
