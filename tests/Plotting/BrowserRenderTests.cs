@@ -9,7 +9,7 @@ namespace Diffusion.Tests.Plotting;
 
 /// <summary>
 /// Opens exported figures in Debian's headless Chromium with no network, takes a screenshot and checks that the
-/// plotly.js Plotly.NET embeds drew them. Chromium comes from environment/setup.sh; without it the tests fail saying so.
+/// plotly.js Plotly.NET embeds drew them. Chromium comes from environment/setup-dev.sh; without it the tests skip saying so (and fail under CI=true).
 /// </summary>
 [Collection(NotebookStateCollection.Name)]
 public class BrowserRenderTests(ITestOutputHelper output)

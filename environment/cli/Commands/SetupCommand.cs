@@ -21,21 +21,26 @@ internal static class SetupCommand
         var mnist = new Option<string?>("--mnist") { Description = "a folder with the full MNIST's four IDX files: checked and recorded (the course itself uses the 10,000 shipped digits)" };
         var dotnetInteractive = new Option<bool>("--dotnet-interactive") { Description = "also restore .NET Interactive (pinned by .config/dotnet-tools.json) and install it as the kernel dotnet-interactive-csharp (the developers' second kernel)" };
         var force = new Option<bool>("--force") { Description = "replace a kernel of someone else's installed under the course's kernel name" };
+        var gpu = new Option<bool>("--gpu") { Description = "build the library and kernel with TorchSharp's CUDA package (TorchSharp-cuda-linux or -windows: LibTorch 2.10 with CUDA 12.8; needs an NVIDIA driver for CUDA 12.8)" };
         var command = new Command("setup", "Set up the course on this machine (any OS): build, install the course's Jupyter kernel, check the data. Needs only the .NET SDK and Jupyter.")
         {
-            jupyter, fashion, mnist, dotnetInteractive, force,
+            jupyter, fashion, mnist, dotnetInteractive, force, gpu,
         };
-        command.SetAction(p => Run(p.GetValue(jupyter), p.GetValue(fashion), p.GetValue(mnist), p.GetValue(dotnetInteractive), p.GetValue(force)));
+        command.SetAction(p => Run(p.GetValue(jupyter), p.GetValue(fashion), p.GetValue(mnist), p.GetValue(dotnetInteractive), p.GetValue(force), p.GetValue(gpu)));
         return command;
     }
 
-    private static int Run(string? jupyter, string? fashion, string? mnist, bool dotnetInteractive, bool force)
+    private static int Run(string? jupyter, string? fashion, string? mnist, bool dotnetInteractive, bool force, bool gpu)
     {
+        string? package = !gpu ? null
+            : OperatingSystem.IsLinux() ? "TorchSharp-cuda-linux"
+            : OperatingSystem.IsWindows() ? "TorchSharp-cuda-windows"
+            : throw new UsageException("--gpu: TorchSharp's CUDA packages are for Linux x64 and Windows x64 only");
         Console.WriteLine($"setup: {RuntimeInformation.OSDescription} ({RuntimeInformation.OSArchitecture}), .NET {Environment.Version}, checkout {Repository.Root}");
         foreach (var project in new[] { "Diffusion.Lib.csproj", "environment/kernel/Diffusion.Kernel.csproj" })
         {
-            Console.WriteLine($"setup: building {project} (Release; the first build downloads TorchSharp and LibTorch from NuGet, about 1 GB)");
-            foreach (var line in Build.Project(project))
+            Console.WriteLine($"setup: building {project} (Release{(package is null ? "" : ", " + package)}; the first build downloads TorchSharp and LibTorch from NuGet, about 1.5 GB)");
+            foreach (var line in Build.Project(project, package))
             {
                 Console.WriteLine("setup: " + line);
             }

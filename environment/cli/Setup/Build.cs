@@ -10,13 +10,16 @@ internal static class Build
     public const string KernelDll = "environment/kernel/bin/Release/net10.0/Diffusion.Kernel.dll";
 
     /// <summary>
-    /// Builds <paramref name="project"/> (relative to the root) in Release; returns the lines worth showing (the Debian 12 step's
-    /// note, once). NuGet restores what is missing on the way.
+    /// Builds <paramref name="project"/> in Release; returns the lines worth showing (the Debian 12 step's note, once). NuGet
+    /// restores what is missing on the way.
     /// </summary>
     /// <exception cref="InvalidOperationException">The build failed; the message carries its errors.</exception>
-    public static IReadOnlyList<string> Project(string project)
+    /// <param name="project">The project file, relative to the root.</param>
+    /// <param name="torchSharpPackage">The engine package (e.g. TorchSharp-cuda-linux), or null for the default (TorchSharp-cpu).</param>
+    public static IReadOnlyList<string> Project(string project, string? torchSharpPackage = null)
     {
-        var result = ProcessRunner.Run(KernelSpecs.Dotnet(), ["build", project, "-c", "Release", "-nologo", "-v", "q"], Repository.Root, TimeSpan.FromMinutes(60));
+        string[] arguments = ["build", project, "-c", "Release", "-nologo", "-v", "q", .. torchSharpPackage is null ? Array.Empty<string>() : [$"-p:TorchSharpPackage={torchSharpPackage}"]];
+        var result = ProcessRunner.Run(KernelSpecs.Dotnet(), arguments, Repository.Root, TimeSpan.FromMinutes(60));
         if (!result.Succeeded)
         {
             var errors = result.Output.Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Distinct().Take(20);
