@@ -3,7 +3,7 @@
 # The caller sets $name (the prefix of messages) before sourcing.
 python=/usr/bin/python3
 if ! "$python" -c "import torch" 2>/dev/null; then
-  echo "$name: PyTorch is missing from $python; run environment/setup.sh (it installs python3-torch)" >&2
+  echo "$name: PyTorch is missing from $python; run environment/setup-dev.sh (it installs python3-torch)" >&2
   exit 1
 fi
 bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
