@@ -1,31 +1,27 @@
 #!/usr/bin/env bash
 # The sampling benchmark: 64 samples of the mnist-small DDPM UNet (lib/Models/UNet.cs; the PyTorch peer is
-# environment/bench/ddpm_unet.py, same architecture and parameter count) with 1000 ancestral DDPM steps and with
-# 50 DDIM steps, timed in C# (TorchSharp: DdpmSampler, DdimSampler) and in PyTorch 1.13.1 (the same
-# loops in bench_sampling.py) on the same machine with the same thread count, in one run.
+# environment/bench/ddpm_unet.py, same architecture and parameter count), timed in C# (TorchSharp: DdimSampler, DdpmSampler)
+# and in PyTorch 1.13.1 (the same loops in bench/bench_sampling.py) on the same machine with the same thread count, in one run.
+# Tasks: one whole DDIM sampling of 50 steps, and one ancestral DDPM step (DDPM 1000 = 1000 of them: its time is the median
+# step x 1000). Workers run interleaved (environment/bench/interleave.py: warm-up until settled, rounds alternating C# in
+# bfloat16 autocast, C# in float32 and PyTorch in float32, its default), and the ratio lines are the medians'.
 # The weights are the default initialisation: the time does not depend on them.
-# 1000 steps at batch 64 take minutes per side on a small CPU: ddpm-steps K < 1000 times the first K steps of the
-# 1000 and scales the time by 1000/K (the output says "extrapolated").
-# Usage: environment/bench-sampling.sh [threads (default: nproc)] [ddpm-steps (default 1000)] [ddim-steps (default 50)] [batch (default 64)]
+# Usage: environment/bench-sampling.sh [threads (default: nproc)] [rounds (default 5)] [steps per round (default 4)] [batch (default 64)]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 threads="${1:-$(nproc)}"
-ddpm_steps="${2:-1000}"
-ddim_steps="${3:-50}"
+rounds="${2:-5}"
+per_round="${3:-4}"
 batch="${4:-64}"
 name=bench-sampling
 source "$here/bench/side_by_side.sh"
-args=(--threads "$threads" --batch "$batch" --ddpm-steps "$ddpm_steps" --ddim-steps "$ddim_steps")
-
-echo "bench-sampling: C# ($threads threads, batch $batch, DDPM $ddpm_steps of 1000 steps timed, DDIM $ddim_steps steps)"
-dotnet "$dll" sampling "${args[@]}" | tee "$cs_out"
-echo "bench-sampling: PyTorch ($threads threads, same loops)"
-"$python" "$here/bench/bench_sampling.py" "${args[@]}" | tee "$py_out"
-same_parameters
-note=""
-if [ "$ddpm_steps" -lt 1000 ]; then note=" (extrapolated from $ddpm_steps of the 1000 steps)"; fi
-echo "parameters: $cs_params (both); $batch samples, $threads threads"
-echo "ddpm-1000: C# $(field "$cs_out" ddpm_s) s, PyTorch $(field "$py_out" ddpm_s) s$note"
-echo "ddim-$ddim_steps: C# $(field "$cs_out" ddim_s) s, PyTorch $(field "$py_out" ddim_s) s"
-ratio ddpm-1000 ddpm_s
-ratio "ddim-$ddim_steps" ddim_s
+common=(--threads "$threads" --batch "$batch" --ddim-steps 50)
+"$python" "$here/bench/interleave.py" --rounds "$rounds" --steps-per-round "$per_round" --task ddim --task ddpm-step \
+  --worker "C# bf16=dotnet $dll sampling ${common[*]} --precision bf16" \
+  --worker "C# fp32=dotnet $dll sampling ${common[*]} --precision fp32" \
+  --worker "PyTorch fp32=$python $here/bench/bench_sampling.py ${common[*]}" \
+  --ratio "ddim-50=ddim:C# bf16/PyTorch fp32" \
+  --ratio "ddim-50 fp32=ddim:C# fp32/PyTorch fp32" \
+  --ratio "ddpm-1000=ddpm-step:C# bf16/PyTorch fp32" \
+  --ratio "ddpm-1000 fp32=ddpm-step:C# fp32/PyTorch fp32" \
+  --scale "ddpm-step=1000:s for DDPM 1000"

@@ -13,6 +13,7 @@ return args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal)
         "sampling" => SamplingBench.Run(args[1..]),
         "dps" => DpsBench.Run(args[1..]),
         "sde" => SdeBench.Run(args[1..]),
+        "roofline" => Roofline.Run(args[1..]),
         _ => Unknown(args[0]),
     }
     : UNetBench.Run(args);

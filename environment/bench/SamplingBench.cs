@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Diffusion.Ddpm;
 using Diffusion.Engine;
@@ -11,86 +10,75 @@ namespace Diffusion.Bench;
 /// <summary>
 /// The C# side of the sampling benchmark (bench_sampling.py is the PyTorch side): the library's UNet
 /// (<see cref="UNetConfig.MnistSmall"/>, 1,623,169 parameters, default initialisation: the time does not depend on the
-/// weights) in eval mode, a batch of 64 samples from x_T ~ N(0, I), ancestral DDPM over the 1000 timesteps
-/// (<see cref="DdpmSampler"/>) and DDIM η = 0 over 50 (<see cref="DdimSampler"/>).
+/// weights) in eval mode on a batch of 64 samples, served over the line protocol of <see cref="Worker"/>:
+/// task <c>ddim</c> is one whole DDIM sampling (η = 0, 50 steps, <see cref="DdimSampler"/>) from x_T ~ N(0, I), task
+/// <c>ddpm-step</c> one step of ancestral DDPM (<see cref="DdpmSampler"/>: ε̂ = model(x, t), x = Step(ε̂, t, x)) with t
+/// cycling over the 1000 timesteps: DDPM 1000 takes 1000 of them.
 /// </summary>
 /// <remarks>
-/// With <c>--ddpm-steps K</c> (K &lt; 1000) only the first K DDPM steps run (each is the body of <see cref="Sampler.Sample(EpsilonModel, Tensor, Generator?, Action{SamplingStep}?, bool, CancellationToken)"/>:
-/// ε̂ = model(x, t), x = Step(ε̂, t, x)) and the time is scaled by 1000/K; with K = 1000 the library's whole loop runs.
-/// Usage: Diffusion.Bench sampling [--threads N] [--batch B] [--ddpm-steps K] [--ddim-steps S]
+/// Usage: Diffusion.Bench sampling [--threads N] [--batch B] [--ddim-steps S] [--precision fp32|bf16]
+/// (the network's precision through <see cref="EpsilonModels.From(nn.Module{Tensor, Tensor, Tensor}, Precision)"/>; the sampler's
+/// own arithmetic is float32).
 /// </remarks>
 internal static class SamplingBench
 {
-    /// <summary>Runs the benchmark; returns the exit code.</summary>
+    /// <summary>Serves the tasks; returns the exit code.</summary>
     public static int Run(string[] args)
     {
-        int threads = 1, batch = 64, ddpmSteps = 1000, ddimSteps = 50;
+        int threads = 1, batch = 64, ddimSteps = 50;
+        var precision = Precision.Float32;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--batch": batch = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--ddpm-steps": ddpmSteps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--ddim-steps": ddimSteps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--precision": precision = Precisions.Parse(args[++i]); break;
                 default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
             }
         }
 
         TorchEngine.Initialize(threads);
         manual_seed(0);
-        using var model = new Models.UNet(UNetConfig.MnistSmall);
-        model.eval();
-        long parameterCount = model.parameters().Sum(p => p.numel());
+        using var network = new Models.UNet(UNetConfig.MnistSmall);
+        network.eval();
+        var model = EpsilonModels.From(network, precision);
         var schedule = NoiseSchedule.Linear(1000);
-        Console.WriteLine($"c# {TorchEngine.Describe()}: UNet parameters {parameterCount}, batch {batch}");
         using var generator = new Generator(1);
         long[] shape = [batch, 1, 28, 28];
-
-        using (var noGrad = no_grad())
-        using (var scope = NewDisposeScope())
-        {
-            var x = randn(shape, generator: generator);
-            model.forward(x, NoiseSchedule.Steps(500, batch));   // warm-up
-        }
-
         var ddpm = new DdpmSampler(schedule);
+        var ddim = new DdimSampler(schedule, eta: 0.0, steps: ddimSteps);
         int[] timesteps = ddpm.Timesteps;
-        ddpmSteps = Math.Clamp(ddpmSteps, 1, timesteps.Length);
-        var clock = Stopwatch.StartNew();
-        if (ddpmSteps == timesteps.Length)
+        var x = randn(shape, generator: generator).DetachFromDisposeScope();
+        int step = 0;
+        bool finite = true;
+
+        void Ddim()
         {
-            using var sample = ddpm.Sample(model, shape, generator);
+            using var sample = ddim.Sample(model, shape, generator);
+            finite &= double.IsFinite(sample.abs().sum().item<float>());
         }
-        else
+
+        void DdpmStep()
         {
             using var noGrad = no_grad();
-            var x = randn(shape, generator: generator);
-            for (int i = 0; i < ddpmSteps; i++)
-            {
-                using var scope = NewDisposeScope();
-                int t = timesteps[i];
-                var eps = model.forward(x, NoiseSchedule.Steps(t, batch));
-                var next = ddpm.Step(eps, t, x, generator).PrevSample.MoveToOuterDisposeScope();
-                x.Dispose();
-                x = next;
-            }
+            using var scope = NewDisposeScope();
+            int t = timesteps[step++ % timesteps.Length];
+            var next = ddpm.Step(model(x, NoiseSchedule.Steps(t, batch)), t, x, generator).PrevSample.DetachFromDisposeScope();
             x.Dispose();
+            x = next;
         }
-        double ddpmSeconds = clock.Elapsed.TotalSeconds * timesteps.Length / ddpmSteps;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"c# ddpm: {ddpmSteps} of {timesteps.Length} steps timed, {ddpmSeconds:F2} s for {timesteps.Length} steps{(ddpmSteps == timesteps.Length ? "" : " (extrapolated)")}"));
 
-        var ddim = new DdimSampler(schedule, eta: 0.0, steps: ddimSteps);
-        clock.Restart();
-        using (var sample = ddim.Sample(model, shape, generator))
-        {
-            double ddimSeconds = clock.Elapsed.TotalSeconds;
-            bool finite = double.IsFinite(sample.abs().sum().item<float>());
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"c# ddim: {ddimSteps} steps, {ddimSeconds:F2} s"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"RESULT csharp ddpm_s={ddpmSeconds:F3} ddim_s={ddimSeconds:F3} params={parameterCount} finite={(finite ? 1 : 0)} peak_rss_mb={ProcessMemory.PeakRssMb():F0}"));
-        }
-        return 0;
+        int code = Worker.Serve(new Dictionary<string, Action> { ["ddim"] = Ddim, ["ddpm-step"] = DdpmStep },
+            $"C# {TorchEngine.Describe()}, UNet mnist-small ({network.ParameterCount:N0} parameters), batch {batch}, DDIM {ddimSteps} steps, {precision.Name()}",
+            () => new Dictionary<string, string>
+            {
+                ["params"] = network.ParameterCount.ToString(CultureInfo.InvariantCulture),
+                ["precision"] = precision.Name(),
+                ["finite"] = finite && double.IsFinite(x.abs().sum().item<float>()) ? "1" : "0",
+            });
+        x.Dispose();
+        return code;
     }
 }

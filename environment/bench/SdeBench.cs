@@ -61,7 +61,11 @@ internal static class SdeBench
         }
         long parameterCount = model.ParameterCount;
         var sde = new VeSde(config.SigmaMin, config.SigmaMax, config.NumScales);
-        ScoreModel score = (x, t) => model.call(x, sde.MarginalStd(t));
+        ScoreModel score = (x, t) =>
+        {
+            using var autocast = Autocast.Enter(o.Precision);
+            return model.call(x, sde.MarginalStd(t)).to(x.dtype);
+        };
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"c# {TorchEngine.Describe()}: NCSN++ parameters {parameterCount}, batch {o.Batch}, VE sigma {sde.SigmaMin}..{sde.SigmaMax}, N {sde.N}"));
         model.eval();
@@ -70,6 +74,10 @@ internal static class SdeBench
             SaveWeights(model, o.SaveWeights);
         }
 
+        if (o.Serve)
+        {
+            return Serve(model, sde, score, o);
+        }
         double pcSeconds = TimePc(sde, score, o, out double pcAbsMean);
         double odeSeconds = TimeOde(sde, score, o, out int nfe, out double odeAbsMean);
         double trainSeconds = TimeTraining(model, sde, score, o);
@@ -77,6 +85,40 @@ internal static class SdeBench
             $"RESULT csharp train_s={trainSeconds:F4} pc_s={pcSeconds:F3} ode_s={odeSeconds:F3} ode_nfe={nfe} ode_s_per_nfe={odeSeconds / nfe:F4} " +
             $"pc_absmean={pcAbsMean:G5} ode_absmean={odeAbsMean:G5} params={parameterCount} finite={(double.IsFinite(pcAbsMean + odeAbsMean) ? 1 : 0)} peak_rss_mb={ProcessMemory.PeakRssMb():F0}"));
         return 0;
+    }
+
+    /// <summary>Serves <c>train</c> (one training step of batch 64) and <c>pc-step</c> (one corrector and one predictor move at batch B, t cycling over the N times).</summary>
+    private static int Serve(NcsnPp model, VeSde sde, ScoreModel score, SdeBenchOptions o)
+    {
+        var train = TrainStep(model, sde, score);
+        using var generator = new Generator(1);
+        var noise = NoiseSources.From(generator);
+        var predictor = new ReverseDiffusionPredictor(sde, score, noise);
+        var corrector = new LangevinCorrector(sde, score, noise, Snr);
+        var times = new PcSampler(sde, predictor, corrector).Times();
+        var x = sde.PriorSampling([o.Batch, 1, 28, 28], generator).DetachFromDisposeScope();
+        int i = 0;
+        void PcStep()
+        {
+            model.eval();
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            var t = full([o.Batch], times[i++ % times.Length], dtype: x.dtype);
+            var (corrected, _) = corrector.Update(x, t);
+            var (next, _) = predictor.Update(corrected, t);
+            x.Dispose();
+            x = next.DetachFromDisposeScope();
+        }
+        void Train()
+        {
+            model.train();
+            train();
+        }
+        int code = Worker.Serve(new Dictionary<string, Action> { ["train"] = Train, ["pc-step"] = PcStep },
+            $"C# {TorchEngine.Describe()}, NCSN++ ncsnpp-mnist ({model.ParameterCount:N0} parameters), PC batch {o.Batch}, train batch {TrainBatch}, {o.Precision.Name()}",
+            () => new Dictionary<string, string> { ["params"] = model.ParameterCount.ToString(CultureInfo.InvariantCulture), ["precision"] = o.Precision.Name() });
+        x.Dispose();
+        return code;
     }
 
     /// <summary>The PC sampler's seconds for N steps (extrapolated from K when K &lt; N), from x_T ~ N(0, σ_max² I) by generator 1; mean |x| of the result.</summary>
@@ -141,15 +183,17 @@ internal static class SdeBench
         return seconds;
     }
 
-    /// <summary>The median seconds of S training steps (loss, backward, clip to 1, Adam) after the warm-up.</summary>
-    private static double TimeTraining(NcsnPp model, VeSde sde, ScoreModel score, SdeBenchOptions o)
+    /// <summary>
+    /// One training step (loss, backward, clip to 1, Adam) on a fixed batch of 64 uniform images of generator 3; the optimizer,
+    /// the generator and the batch live as long as the process.
+    /// </summary>
+    private static Func<double> TrainStep(NcsnPp model, VeSde sde, ScoreModel score)
     {
-        model.train();
         var loss = new ScoreMatchingLoss(sde, LossWeighting.SigmaSquared, LossReduction.HalfSum, eps: 1e-5);
-        using var opt = optim.Adam(model.parameters(), lr: 2e-4);
-        using var generator = new Generator(3);
-        using var x0 = rand([TrainBatch, 1, 28, 28], generator: generator);
-        double Step()
+        var opt = optim.Adam(model.parameters(), lr: 2e-4);
+        var generator = new Generator(3);
+        var x0 = rand([TrainBatch, 1, 28, 28], generator: generator).DetachFromDisposeScope();
+        return () =>
         {
             using var scope = NewDisposeScope();
             var l = loss.Compute(score, x0, generator);
@@ -158,16 +202,23 @@ internal static class SdeBench
             nn.utils.clip_grad_norm_(model.parameters(), 1.0);
             opt.step();
             return l.item<float>();
-        }
+        };
+    }
+
+    /// <summary>The median seconds of S training steps (loss, backward, clip to 1, Adam) after the warm-up.</summary>
+    private static double TimeTraining(NcsnPp model, VeSde sde, ScoreModel score, SdeBenchOptions o)
+    {
+        model.train();
+        var step = TrainStep(model, sde, score);
         for (int i = 0; i < o.WarmupSteps; i++)
         {
-            Step();
+            step();
         }
         var times = new List<double>();
         for (int i = 0; i < o.TrainSteps; i++)
         {
             var clock = Stopwatch.StartNew();
-            double value = Step();
+            double value = step();
             times.Add(clock.Elapsed.TotalSeconds);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"c# train step {i}: {1000 * times[^1]:F1} ms (loss {value:F2})"));
         }

@@ -1,3 +1,5 @@
+using Diffusion.Engine;
+using Diffusion.Training;
 using System.Globalization;
 
 namespace Diffusion.Bench;
@@ -32,6 +34,12 @@ internal sealed record SdeBenchOptions
     /// <summary>Where to write the weights used, with the forward check <c>check.x</c>, <c>check.sigma</c>, <c>check.y</c>.</summary>
     public string? SaveWeights { get; init; }
 
+    /// <summary>Serve the tasks <c>train</c> and <c>pc-step</c> over the line protocol of <see cref="Worker"/> instead of the one-shot loops.</summary>
+    public bool Serve { get; init; }
+
+    /// <summary>The precision of the network's forward passes (training and sampling).</summary>
+    public Precision Precision { get; init; }
+
     /// <summary>Parses <paramref name="args"/>; null (after a message on stderr) for an unknown argument.</summary>
     public static SdeBenchOptions? Parse(string[] args)
     {
@@ -47,6 +55,8 @@ internal sealed record SdeBenchOptions
                 case "--ode-rtol": o = o with { OdeRtol = double.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
                 case "--weights": o = o with { Weights = args[++i] }; break;
                 case "--save-weights": o = o with { SaveWeights = args[++i] }; break;
+                case "--serve": o = o with { Serve = true }; break;
+                case "--precision": o = o with { Precision = args[++i] == "default" ? new TrainerOptions().Precision : Precisions.Parse(args[i]) }; break;
                 default: Console.Error.WriteLine($"unknown argument {args[i]}"); return null;
             }
         }

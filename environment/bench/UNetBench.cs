@@ -82,6 +82,6 @@ internal static class UNetBench
 
         return Worker.Serve(new Dictionary<string, Action> { ["train"] = Train, ["forward"] = Forward },
             $"C# {TorchEngine.Describe()}, UNet {config} ({parameters:N0} parameters), batch {batch}, {precision.Name()}",
-            () => new Dictionary<string, string> { ["params"] = parameters.ToString(CultureInfo.InvariantCulture) });
+            () => new Dictionary<string, string> { ["params"] = parameters.ToString(CultureInfo.InvariantCulture), ["precision"] = precision.Name() });
     }
 }

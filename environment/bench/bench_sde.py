@@ -66,6 +66,65 @@ def rows(v):
     return v.reshape(-1, 1, 1, 1)
 
 
+def pc_step(score, x, t, gen):
+    """One corrector move (Langevin, snr 0.16) then one reverse-diffusion predictor move at time t; returns (x, the predictor's mean)."""
+    batch = x.shape[0]
+    s = score(x, t)
+    z = torch.randn(x.shape, generator=gen)
+    s_norm = s.reshape(batch, -1).norm(dim=-1).mean()
+    z_norm = z.reshape(batch, -1).norm(dim=-1).mean()
+    step = ((SNR * z_norm / s_norm) ** 2 * 2) * torch.ones(batch)
+    x = x + rows(step) * s + rows((step * 2).sqrt()) * z
+    g = discrete_g(t, x)
+    mean = x + rows(g.square()) * score(x, t)
+    return mean + rows(g) * torch.randn(x.shape, generator=gen), mean
+
+
+def make_train_step(model, score):
+    """One step of the sigma^2-weighted score-matching loss on a fixed batch of 64 uniform images (generator 3), clip 1, Adam."""
+    opt = torch.optim.Adam(model.parameters(), lr=2e-4)
+    gen = torch.Generator().manual_seed(3)
+    x0 = torch.rand(TRAIN_BATCH, 1, 28, 28, generator=gen)
+
+    def train_step():
+        t = torch.rand(TRAIN_BATCH, generator=gen) * (T - 1e-5) + 1e-5
+        z = torch.randn(x0.shape, generator=gen)
+        sigma = rows(sigma_of(t))
+        s = score(x0 + sigma * z, t)
+        loss = ((s * sigma + z).square().reshape(TRAIN_BATCH, -1).sum(1) * 0.5).mean()
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        return loss.item()
+
+    return train_step
+
+
+def serve_tasks(model, score, shape, params):
+    """The interleaved benchmark's worker: train (one training step) and pc-step (one PC step, t cycling over the N times)."""
+    from worker import serve
+    train_step = make_train_step(model, score)
+    gen = torch.Generator().manual_seed(1)
+    state = {"x": torch.randn(shape, generator=gen) * SIGMA_MAX, "i": 0}
+    times = torch.linspace(T, EPS, N).tolist()
+
+    def train():
+        model.train()
+        train_step()
+
+    def pc():
+        model.eval()
+        with torch.no_grad():
+            t = torch.full((shape[0],), times[state["i"] % N])
+            state["x"], _ = pc_step(score, state["x"], t, gen)
+            state["i"] += 1
+
+    serve({"train": train, "pc-step": pc},
+          f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads, NCSN++ ncsnpp-mnist ({params:,} parameters), PC batch {shape[0]}, train batch {TRAIN_BATCH}, fp32",
+          lambda: {"params": params, "precision": "fp32"})
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--threads", type=int, default=1)
@@ -74,6 +133,7 @@ def main():
     p.add_argument("--train-steps", type=int, default=10)
     p.add_argument("--ode-rtol", type=float, default=1e-3)
     p.add_argument("--weights", help="a safetensors file written by the C# side (--save-weights)")
+    p.add_argument("--serve", action="store_true", help="serve the tasks train and pc-step over worker.py's line protocol")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -94,6 +154,8 @@ def main():
         return model(x, sigma_of(t))
 
     shape = (a.batch, 1, 28, 28)
+    if a.serve:
+        return serve_tasks(model, score, shape, params)
     with torch.no_grad():
         # PC.
         gen = torch.Generator().manual_seed(1)
@@ -103,16 +165,7 @@ def main():
         times = torch.linspace(T, EPS, N).tolist()
         start = time.perf_counter()
         for i in range(steps):
-            t = torch.full((a.batch,), times[i])
-            s = score(x, t)
-            z = torch.randn(shape, generator=gen)
-            s_norm = s.reshape(a.batch, -1).norm(dim=-1).mean()
-            z_norm = z.reshape(a.batch, -1).norm(dim=-1).mean()
-            step = ((SNR * z_norm / s_norm) ** 2 * 2) * torch.ones(a.batch)
-            x = x + rows(step) * s + rows((step * 2).sqrt()) * z
-            g = discrete_g(t, x)
-            mean = x + rows(g.square()) * score(x, t)
-            x = mean + rows(g) * torch.randn(shape, generator=gen)
+            x, mean = pc_step(score, x, torch.full((a.batch,), times[i]), gen)
         if steps == N:
             x = mean
         pc = (time.perf_counter() - start) * N / steps
@@ -139,21 +192,7 @@ def main():
 
     # Training.
     model.train()
-    opt = torch.optim.Adam(model.parameters(), lr=2e-4)
-    gen = torch.Generator().manual_seed(3)
-    x0 = torch.rand(TRAIN_BATCH, 1, 28, 28, generator=gen)
-
-    def train_step():
-        t = torch.rand(TRAIN_BATCH, generator=gen) * (T - 1e-5) + 1e-5
-        z = torch.randn(x0.shape, generator=gen)
-        sigma = rows(sigma_of(t))
-        s = score(x0 + sigma * z, t)
-        loss = ((s * sigma + z).square().reshape(TRAIN_BATCH, -1).sum(1) * 0.5).mean()
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        return loss.item()
+    train_step = make_train_step(model, score)
 
     for _ in range(2):
         train_step()

@@ -53,7 +53,7 @@ def main():
 
     serve({"train": train, "forward": forward},
           f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads, UNet mnist-small ({n:,} parameters), batch {a.batch}, {a.precision}",
-          lambda: {"params": n})
+          lambda: {"params": n, "precision": a.precision})
 
 
 if __name__ == "__main__":

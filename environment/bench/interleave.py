@@ -78,6 +78,8 @@ def main():
     ap.add_argument("--worker", action="append", required=True, help="LABEL=COMMAND")
     ap.add_argument("--ratio", action="append", default=[], help="'NAME=TASK:NUMERATOR/DENOMINATOR'")
     ap.add_argument("--scale", action="append", default=[], help="TASK=FACTOR:UNIT: also print the median times FACTOR in UNIT")
+    ap.add_argument("--flops", action="append", default=[], help="TASK=GFLOP: the floating-point operations of one step, for the roofline")
+    ap.add_argument("--peak", action="append", default=[], help="PRECISION=GFLOPS: the machine's peak for workers whose RESULT says precision=PRECISION")
     a = ap.parse_args()
     if a.rounds * a.steps_per_round < 20:
         raise SystemExit("bench: time at least 20 steps of each task (rounds x steps-per-round >= 20)")
@@ -124,6 +126,19 @@ def main():
         ratio = statistics.median(num.times[task]) / statistics.median(den.times[task])
         per_round = [n / d for n, d in zip(num.rounds[task], den.rounds[task])]
         print(f"{name} ratio (C# / PyTorch): {ratio:.2f}   [{num.label} / {den.label}; per round {min(per_round):.2f} - {max(per_round):.2f}]")
+    flops = dict((k, float(v)) for k, v in (spec.split("=", 1) for spec in a.flops))
+    peaks = dict((k, float(v)) for k, v in (spec.split("=", 1) for spec in a.peak))
+    if flops:
+        print("roofline: " + ", ".join(f"{task} {g:.1f} GFLOP per step" for task, g in flops.items())
+              + ("; peaks " + ", ".join(f"{k} {v:.0f} GFLOP/s" for k, v in peaks.items()) if peaks else ""))
+        for w in workers:
+            precision = w.result.get("precision")
+            parts = []
+            for task, gflop in flops.items():
+                achieved = gflop / (statistics.median(w.times[task]) / 1000)
+                share = f" ({100 * achieved / peaks[precision]:.0f} % of the {precision} peak)" if precision in peaks else ""
+                parts.append(f"{task} {achieved:.0f} GFLOP/s{share}")
+            print(f"  {w.label:<28} " + "; ".join(parts))
     for w in workers:
         for key, value in w.result.items():
             print(f"RESULT {w.label} {key}={value}")
