@@ -1,0 +1,376 @@
+// Keeps TorchSharp 0.107's tensors and scalars alive across their native calls, by rewriting a copy of TorchSharp.dll.
+//
+// A tensor-scalar operator (x / 3.0) converts the number into a temporary TorchSharp.Scalar, and the method that takes it
+// (Tensor.div(Scalar)) reads its Handle and calls LibTorch with that pointer. From the read on nothing uses the Scalar, so
+// the JIT reports it dead; a garbage collection started by any other thread during the native call can then run its
+// finalizer, which frees the native scalar LibTorch is reading ("Unknown scalar type", "Expected false to be true").
+// Tensors have the same finalizer: in x.neg().mul(y), x.neg() is a temporary that only mul's `this` refers to, and a
+// collection during THSTensor_mul frees it under LibTorch (a segmentation fault here within a second of forced
+// collections). Upstream pull requests 1434 and 1496 (open) dispose the scalars of the operators explicitly.
+//
+// The rule applied here. An owner type is a reference type of TorchSharp.dll whose finalizer frees a native object held
+// as a raw IntPtr (Tensor and its subclasses, Scalar, Generator, ...; types that hold a SafeHandle, such as Module, are
+// already kept alive by the marshaller). In every method of TorchSharp.dll that calls a P/Invoke or reads an owner's
+// handle, these stay reachable until the method returns:
+//   - `this`, each parameter and each local whose type is an owner or holds owners (Tensor[], IList<Tensor>, ...);
+//   - each owner whose handle the method read (the read `call Owner::get_Handle` becomes `dup; stloc tmp; call
+//     Owner::get_Handle`, tmp a new local per read, except reads from `this`, which is already kept).
+// Each `ret` becomes `ldarg/ldloc kept; call GC.KeepAlive(object); ...; ret`. The caller's temporaries (the Scalar of
+// `x / 3.0`, the x.neg() of x.neg().mul(y)) are the callee's arguments or receiver, so a notebook cell is covered without
+// changing the cell. Nothing else in the assembly changes: the tests compare every method with the stock one.
+//
+// Compiled into the patch tool (environment/build/torchsharp-patch, run by Directory.Build.targets) and into the tests.
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+using Mono.Cecil.Rocks;
+
+namespace Diffusion.Build;
+
+/// <summary>What <see cref="TorchSharpLifetimes.Patch"/> changed.</summary>
+/// <param name="Methods">The full names of the methods it changed, in ordinal order.</param>
+/// <param name="KeptObjects">How many objects those methods now keep alive, summed over the methods.</param>
+public sealed record LifetimePatchResult(IReadOnlyList<string> Methods, int KeptObjects);
+
+/// <summary>What one method keeps alive under the rule (see the file's header).</summary>
+/// <param name="This">True when <c>this</c> is kept.</param>
+/// <param name="Parameters">The kept parameters (not <c>this</c>).</param>
+/// <param name="Locals">The kept locals that the stock method declares.</param>
+/// <param name="Reads">The reads of an owner's handle whose object gets a new local.</param>
+public sealed record KeptObjects(bool This, IReadOnlyList<ParameterDefinition> Parameters, IReadOnlyList<VariableDefinition> Locals,
+    IReadOnlyList<Instruction> Reads)
+{
+    /// <summary>How many objects each <c>ret</c> keeps alive.</summary>
+    public int Count => (This ? 1 : 0) + Parameters.Count + Locals.Count + Reads.Count;
+}
+
+/// <summary>The rewrite of TorchSharp.dll that keeps tensors and scalars alive while LibTorch reads them.</summary>
+public static class TorchSharpLifetimes
+{
+    /// <summary>The key of the <c>AssemblyMetadataAttribute</c> that marks a patched assembly.</summary>
+    public const string MarkerKey = "Diffusion.TorchSharpLifetimes";
+
+    /// <summary>
+    /// The owner types of <paramref name="module"/>: reference types with a finalizer and an instance <c>IntPtr</c> field,
+    /// and the types derived from them.
+    /// </summary>
+    public static HashSet<TypeDefinition> OwnerTypes(ModuleDefinition module)
+    {
+        var owners = new HashSet<TypeDefinition>(module.GetTypes().Where(t => !t.IsValueType
+            && t.Methods.Any(m => m.Name == "Finalize" && m.IsVirtual && m.HasBody)
+            && t.Fields.Any(f => !f.IsStatic && f.FieldType.FullName == "System.IntPtr")));
+        bool grew = true;
+        while (grew)
+        {
+            grew = false;
+            foreach (var type in module.GetTypes())
+            {
+                if (!owners.Contains(type) && Defined(type.BaseType) is TypeDefinition b && owners.Contains(b))
+                {
+                    grew |= owners.Add(type);
+                }
+            }
+        }
+        return owners;
+    }
+
+    /// <summary>Every method of <paramref name="module"/> with a body.</summary>
+    public static IEnumerable<MethodDefinition> MethodsWithBodies(ModuleDefinition module) =>
+        module.GetTypes().SelectMany(t => t.Methods).Where(m => m.HasBody);
+
+    /// <summary>
+    /// What <paramref name="method"/> keeps alive under the rule, or null when the rule leaves it alone (it neither calls
+    /// a P/Invoke nor reads an owner's handle, or it has nothing to keep).
+    /// </summary>
+    public static KeptObjects? Kept(MethodDefinition method, HashSet<TypeDefinition> owners)
+    {
+        if (!method.HasBody) return null;
+        var instructions = method.Body.Instructions;
+        bool selected = instructions.Any(i => i.Operand is MethodDefinition d && d.IsPInvokeImpl)
+            || instructions.Any(i => IsHandleRead(i, owners));
+        if (!selected) return null;
+        bool keepThis = method.HasThis && owners.Contains(method.DeclaringType);
+        var parameters = method.Parameters.Where(p => Holds(p.ParameterType, owners)).ToList();
+        var locals = method.Body.Variables.Where(v => Holds(v.VariableType, owners)).ToList();
+        var reads = new List<Instruction>();
+        for (int i = 0; i < instructions.Count; i++)
+        {
+            if (IsHandleRead(instructions[i], owners) && !(keepThis && i > 0 && IsThis(instructions[i - 1])))
+            {
+                reads.Add(instructions[i]);
+            }
+        }
+        var kept = new KeptObjects(keepThis, parameters, locals, reads);
+        return kept.Count == 0 ? null : kept;
+    }
+
+    /// <summary>The full names of the methods the rule changes in <paramref name="module"/>, in ordinal order.</summary>
+    public static IReadOnlyList<string> SelectedMethods(ModuleDefinition module)
+    {
+        var owners = OwnerTypes(module);
+        return MethodsWithBodies(module).Where(m => Kept(m, owners) is not null)
+            .Select(m => m.FullName).OrderBy(n => n, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The value of the patch marker of <paramref name="module"/>, or null when it is stock.</summary>
+    public static string? Marker(ModuleDefinition module) =>
+        module.Assembly.CustomAttributes
+            .Where(a => a.AttributeType.FullName == "System.Reflection.AssemblyMetadataAttribute"
+                && a.ConstructorArguments.Count == 2 && (string)a.ConstructorArguments[0].Value == MarkerKey)
+            .Select(a => (string)a.ConstructorArguments[1].Value).FirstOrDefault();
+
+    /// <summary>Applies the rule to <paramref name="module"/> in memory and marks the assembly.</summary>
+    /// <exception cref="InvalidOperationException">The module is already patched, or a method has a tail call.</exception>
+    public static LifetimePatchResult Patch(ModuleDefinition module)
+    {
+        if (Marker(module) is string existing)
+        {
+            throw new InvalidOperationException($"{module.FileName} is already patched ({existing})");
+        }
+        var owners = OwnerTypes(module);
+        var gc = new TypeReference("System", "GC", module, module.TypeSystem.CoreLibrary);
+        var keepAlive = new MethodReference("KeepAlive", module.TypeSystem.Void, gc) { HasThis = false };
+        keepAlive.Parameters.Add(new ParameterDefinition(module.TypeSystem.Object));
+        keepAlive = module.ImportReference(keepAlive);
+
+        var methods = new List<string>();
+        int kept = 0;
+        foreach (var method in MethodsWithBodies(module).ToList())
+        {
+            if (Kept(method, owners) is not KeptObjects objects) continue;
+            if (method.Body.Instructions.Any(i => i.OpCode.Code == Code.Tail))
+            {
+                throw new InvalidOperationException($"{method.FullName} has a tail call: the rule cannot keep objects alive after it");
+            }
+            PatchMethod(method, objects, keepAlive);
+            methods.Add(method.FullName);
+            kept += objects.Count;
+        }
+        methods.Sort(StringComparer.Ordinal);
+        AddMarker(module, $"{methods.Count} methods keep their tensors and scalars alive across native calls");
+        return new LifetimePatchResult(methods, kept);
+    }
+
+    /// <summary>
+    /// Writes a patched copy of <paramref name="stock"/> to <paramref name="patched"/> (through a temporary file renamed
+    /// over it, so a hard link at <paramref name="patched"/> is replaced, never written through). The stock file is only read.
+    /// </summary>
+    public static LifetimePatchResult PatchFile(string stock, string patched)
+    {
+        if (Path.GetFullPath(stock) == Path.GetFullPath(patched))
+        {
+            throw new InvalidOperationException("the patched copy must not replace the stock assembly");
+        }
+        LifetimePatchResult result;
+        string temp = patched + ".patch-tmp";
+        using (var module = ModuleDefinition.ReadModule(stock, new ReaderParameters { ReadingMode = ReadingMode.Immediate, InMemory = true }))
+        {
+            result = Patch(module);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(patched))!);
+            module.Write(temp);
+        }
+        File.Move(temp, patched, overwrite: true);   // rename(2): replaces the name, not the data behind an old link
+        return result;
+    }
+
+    /// <summary>
+    /// The instructions of <paramref name="patched"/> with the rule's insertions taken out, as <see cref="Canonical"/>
+    /// text: equal to <c>Canonical(stock.Body)</c> exactly when the method changed only as the rule says. The insertions
+    /// expected are those of <paramref name="expected"/> (the rule applied to the stock method): at each read a dup and a
+    /// store into a new local; before each ret one load and one <c>GC.KeepAlive</c> per kept object, in the rule's order.
+    /// Anything else (a missing, extra or misplaced insertion) is left in the text, so the comparison fails.
+    /// </summary>
+    public static IReadOnlyList<string> WithoutInsertions(MethodBody patched, KeptObjects expected, int stockLocals)
+    {
+        patched.SimplifyMacros();
+        var list = patched.Instructions;
+        var inserted = new bool[list.Count];
+        int newLocal = stockLocals;
+        for (int i = 0; i + 2 < list.Count; i++)
+        {
+            if (list[i].OpCode.Code == Code.Dup && list[i + 1].OpCode.Code == Code.Stloc
+                && list[i + 1].Operand is VariableDefinition v && v.Index == newLocal && IsHandleReadName(list[i + 2]))
+            {
+                inserted[i] = inserted[i + 1] = true;
+                newLocal++;
+            }
+        }
+        if (newLocal - stockLocals != expected.Reads.Count) return Canonical(patched);
+        for (int i = 0; i < list.Count; i++)
+        {
+            if (list[i].OpCode.Code != Code.Ret) continue;
+            int start = i - 2 * expected.Count;
+            if (start < 0) return Canonical(patched);
+            int k = 0;
+            var loads = ExpectedLoads(expected, stockLocals);
+            for (int j = start; j < i; j += 2, k++)
+            {
+                if (!IsKeepAlive(list[j + 1]) || LoadText(list[j]) != loads[k]) return Canonical(patched);
+                inserted[j] = inserted[j + 1] = true;
+            }
+        }
+        return Canonical(patched, inserted);
+    }
+
+    /// <summary>
+    /// A method body as text, one line per instruction (macros simplified, branch targets as indices) and one per
+    /// exception handler, leaving out the instructions flagged in <paramref name="skip"/> (a branch to one of them
+    /// counts as a branch to the next kept instruction).
+    /// </summary>
+    public static IReadOnlyList<string> Canonical(MethodBody body, bool[]? skip = null)
+    {
+        body.SimplifyMacros();
+        var list = body.Instructions;
+        skip ??= new bool[list.Count];
+        var reaches = new Dictionary<Instruction, int>();
+        for (int i = list.Count - 1, next = -1; i >= 0; i--)
+        {
+            if (!skip[i]) next = i;
+            reaches[list[i]] = next;   // the index of the instruction a branch here really reaches
+        }
+        var renumber = new Dictionary<int, int>();
+        for (int i = 0, kept = 0; i < list.Count; i++)
+        {
+            if (!skip[i]) renumber[i] = kept++;
+        }
+        string Target(Instruction? target) =>
+            target is null || reaches[target] < 0 ? "end" : renumber[reaches[target]].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var lines = new List<string>();
+        for (int i = 0; i < list.Count; i++)
+        {
+            if (skip[i]) continue;
+            var operand = list[i].Operand switch
+            {
+                null => "",
+                Instruction target => Target(target),
+                Instruction[] targets => string.Join(",", targets.Select(Target)),
+                VariableDefinition variable => "V" + variable.Index,
+                ParameterDefinition parameter => "A" + parameter.Index,
+                MemberReference member => member.FullName,
+                var other => Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+            };
+            lines.Add($"{list[i].OpCode.Name} {operand}");
+        }
+        foreach (var handler in body.ExceptionHandlers)
+        {
+            lines.Add($"{handler.HandlerType} try {Target(handler.TryStart)}-{Target(handler.TryEnd)} handler " +
+                $"{Target(handler.HandlerStart)}-{Target(handler.HandlerEnd)} filter {Target(handler.FilterStart)} " +
+                $"catch {handler.CatchType?.FullName}");
+        }
+        return lines;
+    }
+
+    /// <summary>True for a call of <c>System.GC::KeepAlive(object)</c>.</summary>
+    public static bool IsKeepAlive(Instruction instruction) =>
+        instruction.OpCode.Code == Code.Call && instruction.Operand is MethodReference method
+        && method.Name == "KeepAlive" && method.DeclaringType.FullName == "System.GC";
+
+    /// <summary>True when a value of <paramref name="type"/> is an owner or a reference-type container of owners.</summary>
+    public static bool Holds(TypeReference type, HashSet<TypeDefinition> owners) =>
+        !type.IsValueType && !type.IsByReference && !type.IsPointer && !type.IsGenericParameter && Contains(type, owners);
+
+    private static bool Contains(TypeReference type, HashSet<TypeDefinition> owners) => type switch
+    {
+        ArrayType array => Contains(array.ElementType, owners),
+        GenericInstanceType generic => generic.GenericArguments.Any(a => Contains(a, owners)),
+        ByReferenceType or PointerType or GenericParameter => false,
+        _ => Defined(type) is TypeDefinition d && owners.Contains(d),
+    };
+
+    /// <summary>The definition of <paramref name="type"/> when the module itself defines it (no assembly resolution).</summary>
+    private static TypeDefinition? Defined(TypeReference? type) => type?.GetElementType() switch
+    {
+        TypeDefinition definition => definition,
+        { Scope: ModuleDefinition } reference => reference.Resolve(),
+        _ => null,
+    };
+
+    private static bool IsHandleRead(Instruction instruction, HashSet<TypeDefinition> owners) =>
+        (instruction.OpCode.Code == Code.Call || instruction.OpCode.Code == Code.Callvirt)
+        && instruction.Operand is MethodDefinition method && method.Name == "get_Handle" && method.HasThis
+        && method.ReturnType.FullName == "System.IntPtr" && owners.Contains(method.DeclaringType);
+
+    private static bool IsHandleReadName(Instruction instruction) =>
+        (instruction.OpCode.Code == Code.Call || instruction.OpCode.Code == Code.Callvirt)
+        && instruction.Operand is MethodReference method && method.Name == "get_Handle";
+
+    private static bool IsThis(Instruction instruction) =>
+        instruction.OpCode.Code == Code.Ldarg_0 || (instruction.OpCode.Code is Code.Ldarg or Code.Ldarg_S
+            && instruction.Operand is ParameterDefinition p && p.Index == -1);
+
+    private static List<string> ExpectedLoads(KeptObjects kept, int stockLocals)
+    {
+        var loads = new List<string>();
+        if (kept.This) loads.Add("ldarg this");
+        loads.AddRange(kept.Parameters.Select(p => "ldarg A" + p.Index));
+        loads.AddRange(kept.Locals.Select(v => "ldloc V" + v.Index));
+        loads.AddRange(Enumerable.Range(stockLocals, kept.Reads.Count).Select(i => "ldloc V" + i));
+        return loads;
+    }
+
+    private static string LoadText(Instruction instruction) => instruction.OpCode.Code switch
+    {
+        Code.Ldarg when instruction.Operand is ParameterDefinition p => p.Index == -1 ? "ldarg this" : "ldarg A" + p.Index,
+        Code.Ldloc when instruction.Operand is VariableDefinition v => "ldloc V" + v.Index,
+        _ => instruction.ToString(),
+    };
+
+    private static void PatchMethod(MethodDefinition method, KeptObjects kept, MethodReference keepAlive)
+    {
+        var body = method.Body;
+        body.SimplifyMacros();
+        var il = body.GetILProcessor();
+        var loads = new List<Func<Instruction>>();
+        if (kept.This) loads.Add(() => Instruction.Create(OpCodes.Ldarg, body.ThisParameter));
+        foreach (var parameter in kept.Parameters) loads.Add(() => Instruction.Create(OpCodes.Ldarg, parameter));
+        foreach (var local in kept.Locals) loads.Add(() => Instruction.Create(OpCodes.Ldloc, local));
+        foreach (var read in kept.Reads)
+        {
+            var local = new VariableDefinition(method.Module.ImportReference(((MethodReference)read.Operand).DeclaringType));
+            body.Variables.Add(local);
+            loads.Add(() => Instruction.Create(OpCodes.Ldloc, local));
+            // The read itself becomes the dup, so a branch that reached the read now reaches the dup.
+            var call = Instruction.Create(read.OpCode, (MethodReference)read.Operand);
+            read.OpCode = OpCodes.Dup;
+            read.Operand = null!;
+            var store = Instruction.Create(OpCodes.Stloc, local);
+            il.InsertAfter(read, store);
+            il.InsertAfter(store, call);
+        }
+        foreach (var ret in body.Instructions.Where(i => i.OpCode.Code == Code.Ret).ToList())
+        {
+            // Likewise the ret becomes the first load, so every branch to the ret passes through the KeepAlive calls
+            // (and an exception handler that ended at the ret still ends before them).
+            var first = loads[0]();
+            ret.OpCode = first.OpCode;
+            ret.Operand = first.Operand;
+            var last = ret;
+            for (int k = 0; k < loads.Count; k++)
+            {
+                if (k > 0)
+                {
+                    var load = loads[k]();
+                    il.InsertAfter(last, load);
+                    last = load;
+                }
+                var call = Instruction.Create(OpCodes.Call, keepAlive);
+                il.InsertAfter(last, call);
+                last = call;
+            }
+            il.InsertAfter(last, Instruction.Create(OpCodes.Ret));
+        }
+        body.InitLocals = body.InitLocals || kept.Reads.Count > 0;
+        body.OptimizeMacros();
+    }
+
+    private static void AddMarker(ModuleDefinition module, string value)
+    {
+        var attributeType = new TypeReference("System.Reflection", "AssemblyMetadataAttribute", module, module.TypeSystem.CoreLibrary);
+        var constructor = new MethodReference(".ctor", module.TypeSystem.Void, attributeType) { HasThis = true };
+        constructor.Parameters.Add(new ParameterDefinition(module.TypeSystem.String));
+        constructor.Parameters.Add(new ParameterDefinition(module.TypeSystem.String));
+        var attribute = new CustomAttribute(module.ImportReference(constructor));
+        attribute.ConstructorArguments.Add(new CustomAttributeArgument(module.TypeSystem.String, MarkerKey));
+        attribute.ConstructorArguments.Add(new CustomAttributeArgument(module.TypeSystem.String, value));
+        module.Assembly.CustomAttributes.Add(attribute);
+    }
+}
