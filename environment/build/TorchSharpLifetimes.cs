@@ -14,7 +14,8 @@
 // handle, these stay reachable until the method returns:
 //   - `this`, each parameter and each local whose type is an owner or holds owners (Tensor[], IList<Tensor>, ...);
 //   - each owner whose handle the method read (the read `call Owner::get_Handle` becomes `dup; stloc tmp; call
-//     Owner::get_Handle`, tmp a new local per read, except reads from `this`, which is already kept).
+//     Owner::get_Handle`, tmp a new local per read), unless it was read from `this` or from a kept parameter that the
+//     method never reassigns, which are kept already.
 // Each `ret` becomes `ldarg/ldloc kept; call GC.KeepAlive(object); ...; ret`. The caller's temporaries (the Scalar of
 // `x / 3.0`, the x.neg() of x.neg().mul(y)) are the callee's arguments or receiver, so a notebook cell is covered without
 // changing the cell. Nothing else in the assembly changes: the tests compare every method with the stock one.
@@ -91,10 +92,14 @@ public static class TorchSharpLifetimes
         bool keepThis = method.HasThis && owners.Contains(method.DeclaringType);
         var parameters = method.Parameters.Where(p => Holds(p.ParameterType, owners)).ToList();
         var locals = method.Body.Variables.Where(v => Holds(v.VariableType, owners)).ToList();
+        // A read whose receiver is `this` or a kept parameter that the method never reassigns needs no new local.
+        var fixedParameters = parameters.Where(p => !instructions.Any(i => i.Operand == p
+            && i.OpCode.Code is Code.Starg or Code.Starg_S or Code.Ldarga or Code.Ldarga_S)).ToHashSet();
         var reads = new List<Instruction>();
         for (int i = 0; i < instructions.Count; i++)
         {
-            if (IsHandleRead(instructions[i], owners) && !(keepThis && i > 0 && IsThis(instructions[i - 1])))
+            if (IsHandleRead(instructions[i], owners)
+                && !(i > 0 && ((keepThis && IsThis(instructions[i - 1])) || LoadedParameter(method, instructions[i - 1]) is { } p && fixedParameters.Contains(p))))
             {
                 reads.Add(instructions[i]);
             }
@@ -177,7 +182,7 @@ public static class TorchSharpLifetimes
     /// text: equal to <c>Canonical(stock.Body)</c> exactly when the method changed only as the rule says. The insertions
     /// expected are those of <paramref name="expected"/> (the rule applied to the stock method): at each read a dup and a
     /// store into a new local; before each ret one load and one <c>GC.KeepAlive</c> per kept object, in the rule's order.
-    /// Anything else (a missing, extra or misplaced insertion) is left in the text, so the comparison fails.
+    /// Anything else (a missing, extra or misplaced insertion) makes the text differ, so the comparison fails.
     /// </summary>
     public static IReadOnlyList<string> WithoutInsertions(MethodBody patched, KeptObjects expected, int stockLocals)
     {
@@ -194,17 +199,17 @@ public static class TorchSharpLifetimes
                 newLocal++;
             }
         }
-        if (newLocal - stockLocals != expected.Reads.Count) return Canonical(patched);
+        if (newLocal - stockLocals != expected.Reads.Count) return Mismatch(patched, "reads");
         for (int i = 0; i < list.Count; i++)
         {
             if (list[i].OpCode.Code != Code.Ret) continue;
             int start = i - 2 * expected.Count;
-            if (start < 0) return Canonical(patched);
+            if (start < 0) return Mismatch(patched, "ret");
             int k = 0;
             var loads = ExpectedLoads(expected, stockLocals);
             for (int j = start; j < i; j += 2, k++)
             {
-                if (!IsKeepAlive(list[j + 1]) || LoadText(list[j]) != loads[k]) return Canonical(patched);
+                if (!IsKeepAlive(list[j + 1]) || LoadText(list[j]) != loads[k]) return Mismatch(patched, "ret");
                 inserted[j] = inserted[j + 1] = true;
             }
         }
@@ -259,6 +264,9 @@ public static class TorchSharpLifetimes
         return lines;
     }
 
+    private static IReadOnlyList<string> Mismatch(MethodBody body, string where) =>
+        [.. Canonical(body), $"!! the rule's insertions at the {where}s are missing or misplaced"];
+
     /// <summary>True for a call of <c>System.GC::KeepAlive(object)</c>.</summary>
     public static bool IsKeepAlive(Instruction instruction) =>
         instruction.OpCode.Code == Code.Call && instruction.Operand is MethodReference method
@@ -292,6 +300,18 @@ public static class TorchSharpLifetimes
     private static bool IsHandleReadName(Instruction instruction) =>
         (instruction.OpCode.Code == Code.Call || instruction.OpCode.Code == Code.Callvirt)
         && instruction.Operand is MethodReference method && method.Name == "get_Handle";
+
+    private static ParameterDefinition? LoadedParameter(MethodDefinition method, Instruction instruction)
+    {
+        int offset = method.HasThis ? 1 : 0;
+        int index = instruction.OpCode.Code switch
+        {
+            Code.Ldarg_0 => 0, Code.Ldarg_1 => 1, Code.Ldarg_2 => 2, Code.Ldarg_3 => 3,
+            Code.Ldarg or Code.Ldarg_S when instruction.Operand is ParameterDefinition p => p.Index + offset,
+            _ => -1,
+        } - offset;
+        return index >= 0 && index < method.Parameters.Count ? method.Parameters[index] : null;
+    }
 
     private static bool IsThis(Instruction instruction) =>
         instruction.OpCode.Code == Code.Ldarg_0 || (instruction.OpCode.Code is Code.Ldarg or Code.Ldarg_S
