@@ -69,6 +69,12 @@ if [ "$patched" -gt 0 ]; then
   printf '%s\n' "$out" | grep -m1 -o 'TorchSharp on this host.*' | sed "s/^/setup: /; s/\$/ [$patched build outputs]/"
 fi
 
+# The lifetime step prints one line per build output whose TorchSharp.dll it rewrote (first build only): say it once.
+kept=$(printf '%s\n' "$out" | grep -c "TorchSharp's tensors and scalars kept alive" || true)
+if [ "$kept" -gt 0 ]; then
+  printf '%s\n' "$out" | grep -m1 -o "TorchSharp's tensors and scalars kept alive[^,]*" | sed "s/^/setup: /; s/\$/ [$kept build outputs]/"
+fi
+
 # --- Jupyter kernel (environment/kernel) -------------------------------------------------------------
 # Installs the course's C# kernel as the kernelspec '.net-csharp' (".NET (C#)"), running the dll built above.
 # Idempotent; a different kernel already installed under that name is left alone with a warning.
