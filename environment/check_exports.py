@@ -42,7 +42,7 @@ def check(page):
 
 def main():
     if not pathlib.Path(CHROMIUM).exists():
-        print(f"check_exports: {CHROMIUM} is missing; run environment/setup.sh (it installs chromium)", file=sys.stderr)
+        print(f"check_exports: {CHROMIUM} is missing; run environment/setup-dev.sh (it installs chromium)", file=sys.stderr)
         return 1
     pages = sorted(p for folder in sys.argv[1:] for p in pathlib.Path(folder).glob("[0-9][0-9]-*.html"))
     if not pages:

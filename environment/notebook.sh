@@ -1,6 +1,3 @@
 #!/usr/bin/env bash
-# Starts Jupyter Notebook on the course (notebooks/), with the course's C# kernel installed.
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$root/environment/setup.sh"
-exec jupyter notebook --notebook-dir "$root/notebooks" "$@"
+# Opens the course in Jupyter Notebook (after `dotnet run --project environment/cli -- setup`, which installs the course kernel).
+exec jupyter notebook --notebook-dir "$(cd "$(dirname "${BASH_SOURCE[0]}")/../notebooks" && pwd)" "$@"

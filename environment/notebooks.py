@@ -2,7 +2,8 @@
 
 A source is C# in the "percent" format: a line `// %% [markdown]` starts a markdown cell whose lines are C#
 comments (`// ` stripped), a line `// %%` starts a code cell. The output keeps the Polyglot Notebooks conventions
-(kernelspec `.net-csharp`, per-cell language metadata) so the files open in editors that know them.
+(per-cell language metadata) and name the course kernel (kernelspec `diffusion-csharp`, which `dotnet run --project environment/cli -- setup`
+installs) so the files open on it in Jupyter and VS Code.
 
 Usage: /usr/bin/python3 environment/notebooks.py [--check]
   --check  exit 1 if any notebook differs from what its source builds (CI uses it; outputs are ignored).
@@ -15,7 +16,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 SRC = ROOT / "notebooks" / "src"
 
 METADATA = {
-    "kernelspec": {"display_name": ".NET (C#)", "language": "C#", "name": ".net-csharp"},
+    "kernelspec": {"display_name": "C# (diffusion course)", "language": "C#", "name": "diffusion-csharp"},
     "language_info": {"name": "C#", "file_extension": ".cs", "mimetype": "text/x-csharp", "pygments_lexer": "csharp"},
     "polyglot_notebook": {"kernelInfo": {"defaultKernelName": "csharp", "items": [{"aliases": [], "name": "csharp"}]}},
 }

@@ -3,7 +3,7 @@
 Usage: /usr/bin/python3 environment/run_course.py [--kernel NAME] [--profile fast|full] [--out DIR] [--timeout SECONDS]
                                                  [NOTEBOOK ...]
 
-Each notebook runs top to bottom on a Jupyter kernel (--kernel: `.net-csharp`, the course kernel, by default;
+Each notebook runs top to bottom on a Jupyter kernel (--kernel: `diffusion-csharp`, the course kernel, by default;
 `dotnet-interactive-csharp` runs .NET Interactive) with DIFFUSION_PROFILE set, from the notebooks/ folder (so relative
 paths resolve as in Jupyter); the kernel used is named in the first line of output. The executed notebook and its HTML
 export are written to the output folder. Exits non-zero when any cell fails, naming the notebook and the cell.
@@ -23,7 +23,7 @@ from nbconvert import HTMLExporter
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
-DEFAULT_KERNEL = ".net-csharp"
+DEFAULT_KERNEL = "diffusion-csharp"
 
 
 def run(path, out_dir, profile, timeout, kernel):
@@ -67,7 +67,7 @@ def main():
     try:
         spec = KernelSpecManager().get_kernel_spec(args.kernel)
     except NoSuchKernel:
-        print(f"run_course: no Jupyter kernel named '{args.kernel}' is installed (run environment/setup.sh; "
+        print(f"run_course: no Jupyter kernel named '{args.kernel}' is installed (run `dotnet run --project environment/cli -- setup`; "
               f"`jupyter kernelspec list` shows the installed ones)", file=sys.stderr)
         return 1
     print(f"run_course: kernel {args.kernel} ({spec.display_name}: {' '.join(spec.argv)})", flush=True)

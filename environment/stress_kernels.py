@@ -4,7 +4,7 @@ Usage: /usr/bin/python3 environment/stress_kernels.py [--kernel NAME ...] [--sec
                                                      [--library PATH/Diffusion.Lib.dll]
 
 For each kernel (default: the course kernel built in this checkout, through a temporary kernelspec as the kernel tests
-use, and .NET Interactive `dotnet-interactive-csharp`; name `.net-csharp` to run the installed one) a fresh
+use, and .NET Interactive `dotnet-interactive-csharp`; name `diffusion-csharp` to run the installed one) a fresh
 kernel runs the course's preamble (#r the library, TorchEngine.Initialize) and then the cell, whose loop of
 tensor-scalar operators and temporary tensors runs for N seconds (default 60) beside a thread forcing garbage
 collections. Prints one line per kernel: operations, collections, failures, wrong values, and which TorchSharp.dll

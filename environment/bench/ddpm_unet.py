@@ -1,8 +1,11 @@
 """The DDPM UNet of lib/Models/UNet.cs in PyTorch 1.13.1, for any UNetConfig (the sampling benchmark's peer).
 
 The module tree and state-dict names are those of tests/fixtures/make_unet.py (which checks them against the C# UNet
-on a tiny config); this copy takes the config as arguments instead of module constants. Dropout is left out: the
-benchmark samples in eval mode, where it is the identity.
+on a tiny config); this copy takes the config as arguments instead of module constants, and the dropout of
+UNetConfig.Dropout before each block's second convolution (0.1 in mnist-small; the identity in eval mode).
+GroupNorm runs in float32 under autocast: PyTorch 1.13's CPU group_norm has no kernel for bfloat16 input with float32
+weights ("expected scalar type BFloat16 but found Float"), so GroupNorm32 normalises a float32 copy and returns the
+input's dtype, as guided-diffusion's GroupNorm32 does.
 """
 import math
 
@@ -20,13 +23,21 @@ def groups(c, norm_groups=32, min_per_group=4):
     return 1
 
 
+class GroupNorm32(nn.GroupNorm):
+    """GroupNorm computed in float32, returned in the input's dtype (see the module docstring)."""
+
+    def forward(self, x):
+        return super().forward(x.float()).type(x.dtype)
+
+
 class ResBlock(nn.Module):
-    def __init__(self, cin, cout, tdim):
+    def __init__(self, cin, cout, tdim, dropout=0.0):
         super().__init__()
-        self.norm1 = nn.GroupNorm(groups(cin), cin)
+        self.norm1 = GroupNorm32(groups(cin), cin)
         self.conv1 = nn.Conv2d(cin, cout, 3, padding=1)
         self.temb_proj = nn.Linear(tdim, cout)
-        self.norm2 = nn.GroupNorm(groups(cout), cout)
+        self.norm2 = GroupNorm32(groups(cout), cout)
+        self.dropout = nn.Dropout(dropout)
         self.conv2 = nn.Conv2d(cout, cout, 3, padding=1)
         if cin != cout:
             self.skip = nn.Conv2d(cin, cout, 1)
@@ -34,14 +45,14 @@ class ResBlock(nn.Module):
     def forward(self, x, temb):
         h = self.conv1(F.silu(self.norm1(x)))
         h = h + self.temb_proj(F.silu(temb))[:, :, None, None]
-        h = self.conv2(F.silu(self.norm2(h)))
+        h = self.conv2(self.dropout(F.silu(self.norm2(h))))
         return (self.skip(x) if hasattr(self, "skip") else x) + h
 
 
 class Attention(nn.Module):
     def __init__(self, c):
         super().__init__()
-        self.norm = nn.GroupNorm(groups(c), c)
+        self.norm = GroupNorm32(groups(c), c)
         self.qkv = nn.Conv2d(c, 3 * c, 1)
         self.proj = nn.Conv2d(c, c, 1)
 
@@ -78,17 +89,17 @@ class Level(nn.Module):
 
 
 class Mid(nn.Module):
-    def __init__(self, c, tdim):
+    def __init__(self, c, tdim, dropout):
         super().__init__()
-        self.res1 = ResBlock(c, c, tdim)
+        self.res1 = ResBlock(c, c, tdim, dropout)
         self.attn = Attention(c)
-        self.res2 = ResBlock(c, c, tdim)
+        self.res2 = ResBlock(c, c, tdim, dropout)
 
 
 class UNet(nn.Module):
     """UNetConfig defaults are MnistSmall: 28x28x1, ch 32 x (1, 2, 2), 2 blocks, attention at 7, time embedding 4 ch."""
 
-    def __init__(self, image=28, ch=32, mult=(1, 2, 2), blocks=2, attn=(7,), img_ch=1, tdim=None):
+    def __init__(self, image=28, ch=32, mult=(1, 2, 2), blocks=2, attn=(7,), img_ch=1, tdim=None, dropout=0.1):
         super().__init__()
         tdim = tdim or 4 * ch
         self.ch = ch
@@ -104,7 +115,7 @@ class UNet(nn.Module):
         for i, m in enumerate(mult):
             lvl = Level()
             for _ in range(blocks):
-                lvl.res.append(ResBlock(cur, ch * m, tdim))
+                lvl.res.append(ResBlock(cur, ch * m, tdim, dropout))
                 cur = ch * m
                 if res[i] in attn:
                     lvl.attn.append(Attention(cur))
@@ -113,12 +124,12 @@ class UNet(nn.Module):
                 lvl.downsample = Down(cur)
                 skips.append(cur)
             self.down.append(lvl)
-        self.mid = Mid(cur, tdim)
+        self.mid = Mid(cur, tdim, dropout)
         ups = [None] * len(mult)
         for i in reversed(range(len(mult))):
             lvl = Level()
             for _ in range(blocks + 1):
-                lvl.res.append(ResBlock(cur + skips.pop(), ch * mult[i], tdim))
+                lvl.res.append(ResBlock(cur + skips.pop(), ch * mult[i], tdim, dropout))
                 cur = ch * mult[i]
                 if res[i] in attn:
                     lvl.attn.append(Attention(cur))
@@ -126,7 +137,7 @@ class UNet(nn.Module):
                 lvl.upsample = Up(cur)
             ups[i] = lvl
         self.up = nn.ModuleList(ups)
-        self.norm_out = nn.GroupNorm(groups(cur), cur)
+        self.norm_out = GroupNorm32(groups(cur), cur)
         self.conv_out = nn.Conv2d(cur, img_ch, 3, padding=1)
 
     def embed(self, t):

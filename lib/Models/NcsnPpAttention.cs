@@ -9,7 +9,7 @@ namespace Diffusion.Models;
 /// <c>GroupNorm_0</c>, <c>NIN_0</c> (q), <c>NIN_1</c> (k), <c>NIN_2</c> (v), <c>NIN_3</c> (output, initialised with the init scale).
 /// </summary>
 /// <remarks>
-/// h = GroupNorm(x); q, k, v = NIN(h); A = softmax_j(q_iᵀ k_j / √C) over the H·W pixels; o_i = Σ_j A_ij v_j;
+/// h = GroupNorm(x); q, k, v = NIN(h); o = <see cref="DotProductAttention.ChannelsFirst"/>(q, k, v) with one head: o_i = Σ_j softmax_j(q_iᵀ k_j / √C) v_j over the H·W pixels;
 /// y = (x + NIN_3(o)) / √2 with skip rescaling, x + NIN_3(o) without.
 /// </remarks>
 public sealed class NcsnPpAttention : nn.Module<Tensor, Tensor>
@@ -53,8 +53,7 @@ public sealed class NcsnPpAttention : nn.Module<Tensor, Tensor>
         var q = _q.call(normed).reshape(b, c, h * w);
         var k = _k.call(normed).reshape(b, c, h * w);
         var v = _v.call(normed).reshape(b, c, h * w);
-        var attention = nn.functional.softmax(bmm(q.transpose(1, 2), k) * (1.0 / Math.Sqrt(c)), -1);
-        var o = bmm(v, attention.transpose(1, 2)).reshape(b, c, h, w);
+        var o = DotProductAttention.ChannelsFirst(q.unsqueeze(1), k.unsqueeze(1), v.unsqueeze(1)).reshape(b, c, h, w);
         var y = input + _out.call(o);
         return (_skipRescale ? y / Math.Sqrt(2) : y).MoveToOuterDisposeScope();
     }

@@ -21,7 +21,7 @@ public sealed class NcsnPpResBlock : nn.Module<Tensor, Tensor, Tensor>
     private readonly Conv2d _conv0, _conv1;
     private readonly Conv2d? _conv2;
     private readonly Linear _dense0;
-    private readonly Dropout _dropout;
+    private readonly UniformDropout _dropout;
     private readonly NcsnPpConfig _config;
 
     /// <summary>A block from <paramref name="inChannels"/> to <paramref name="outChannels"/> channels (the same when null).</summary>
@@ -48,7 +48,7 @@ public sealed class NcsnPpResBlock : nn.Module<Tensor, Tensor, Tensor>
         _conv0 = DdpmInit.Conv(inChannels, OutChannels, 3);
         _dense0 = DdpmInit.Dense(timeEmbeddingDim, OutChannels);
         _norm1 = Layers.GroupNorm(NcsnPpConfig.GroupsFor(OutChannels), OutChannels, 1e-6);
-        _dropout = nn.Dropout(config.Dropout);
+        _dropout = new UniformDropout(config.Dropout);
         _conv1 = DdpmInit.Conv(OutChannels, OutChannels, 3, config.InitScale);
         register_module("GroupNorm_0", _norm0);
         register_module("Conv_0", _conv0);

@@ -20,7 +20,7 @@ public sealed class ResBlock : nn.Module<Tensor, Tensor, Tensor>
     private readonly GroupNorm _norm1, _norm2;
     private readonly Conv2d _conv1, _conv2;
     private readonly Linear _timeProjection;
-    private readonly Dropout _dropout;
+    private readonly UniformDropout _dropout;
     private readonly Conv2d? _skip;
 
     /// <summary>A block from <paramref name="inChannels"/> to <paramref name="outChannels"/> channels.</summary>
@@ -38,7 +38,7 @@ public sealed class ResBlock : nn.Module<Tensor, Tensor, Tensor>
         _conv1 = nn.Conv2d(inChannels, outChannels, 3, padding: 1);
         _timeProjection = nn.Linear(timeEmbeddingDim, outChannels);
         _norm2 = Layers.GroupNorm(groups(outChannels), outChannels);
-        _dropout = nn.Dropout(dropout);
+        _dropout = new UniformDropout(dropout);
         _conv2 = nn.Conv2d(outChannels, outChannels, 3, padding: 1);
         register_module("norm1", _norm1);
         register_module("conv1", _conv1);

@@ -11,7 +11,7 @@ namespace Diffusion.Models;
 /// </summary>
 /// <remarks>
 /// h = GroupNorm(x); [q, k, v] = qkv(h) split into thirds along channels, each viewed as [B, heads, d, HW] (d = C / heads);
-/// A = softmax(qᵀk / √d) over keys, [B, heads, HW, HW]; o[:, :, :, i] = Σ_j A[i, j] v[:, :, :, j];
+/// o = <see cref="DotProductAttention.ChannelsFirst"/>(q, k, v), o[:, :, :, i] = Σ_j softmax_j(qᵢ · k_j / √d) v[:, :, :, j];
 /// y = x + proj(o viewed as [B, C, H, W]). The convolutions run through <see cref="Convolutions.Apply"/>.
 /// </remarks>
 public sealed class SelfAttention2d : nn.Module<Tensor, Tensor>
@@ -60,12 +60,7 @@ public sealed class SelfAttention2d : nn.Module<Tensor, Tensor>
         long b = input.shape[0], h = input.shape[2], w = input.shape[3], d = Channels / NumHeads;
         using var scope = NewDisposeScope();
         var qkv = Convolutions.Apply(_qkv, _norm.call(input)).reshape(b, 3, NumHeads, d, h * w);
-        var q = qkv.select(1, 0);
-        var k = qkv.select(1, 1);
-        var v = qkv.select(1, 2);
-        var scores = q.transpose(-1, -2).matmul(k).mul_(1.0 / Math.Sqrt(d));        // [B, heads, HW, HW]: qᵀk / √d
-        var attention = scores.softmax(-1);
-        var o = v.matmul(attention.transpose(-1, -2)).reshape(b, Channels, h, w);  // [B, heads, d, HW] -> [B, C, H, W]
+        var o = DotProductAttention.ChannelsFirst(qkv.select(1, 0), qkv.select(1, 1), qkv.select(1, 2)).reshape(b, Channels, h, w);
         return (input + Convolutions.Apply(_proj, o)).MoveToOuterDisposeScope();
     }
 

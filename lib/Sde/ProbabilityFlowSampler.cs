@@ -13,14 +13,23 @@ namespace Diffusion.Sde;
 public sealed class ProbabilityFlowSampler(Sde sde, ScoreModel score, double eps = 1e-3, double rtol = 1e-5, double atol = 1e-5, bool denoise = false)
 {
     /// <summary>Integrates from <paramref name="xT"/> (not modified).</summary>
-    public (SampleResult Result, OdeSolution Solution) Sample(Tensor xT)
+    /// <param name="xT">x_T ~ p_T.</param>
+    /// <param name="progress">Called at every evaluation with the share of [ε, T] integrated so far, (T − t)/(T − ε), never
+    /// decreasing (the adaptive solver's steps are not known in advance, so this is the honest measure of what is left).</param>
+    public (SampleResult Result, OdeSolution Solution) Sample(Tensor xT, Action<double>? progress = null)
     {
+        double reached = 0;
         ArgumentNullException.ThrowIfNull(xT);
         var ode = sde.Reverse(score, probabilityFlow: true);
         long b = xT.shape[0];
         Tensor Rhs(double t, Tensor x)
         {
             using var scope = torch.NewDisposeScope();
+            if (progress is not null)
+            {
+                reached = Math.Max(reached, Math.Clamp((sde.T - t) / (sde.T - eps), 0, 1));
+                progress(reached);
+            }
             var tt = torch.full([b], t, dtype: x.dtype, device: x.device);
             return ode.Drift(x, tt).MoveToOuterDisposeScope();
         }

@@ -18,9 +18,11 @@ public sealed record SampleQuality(double Fid, double FidFloor, int Samples, str
     /// Samples <paramref name="count"/> images from ε_θ with <paramref name="sampler"/> (in batches, seeded), embeds them and
     /// <paramref name="count"/> images of <paramref name="real"/> [N, C, H, W] in [−1, 1] with <paramref name="network"/>, and returns
     /// FID and the floor FID(real₁, real₂) of two disjoint real sets of the same size (so <paramref name="real"/> needs 2 × count images).
+    /// x_T is drawn on the CPU from the seeded generator and moved to the model's device; <paramref name="progress"/>, when given,
+    /// hears the fraction of all the samples done, in [0, 1], after every sampler step.
     /// </summary>
     public static SampleQuality Measure(nn.Module<Tensor, Tensor, Tensor> model, Sampler sampler, string samplerName, FeatureNetwork network,
-        Tensor real, int count, int batchSize = 250, ulong seed = 0)
+        Tensor real, int count, int batchSize = 250, ulong seed = 0, Action<double>? progress = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         if (real.size(0) < 2L * count)
@@ -34,10 +36,16 @@ public sealed record SampleQuality(double Fid, double FidFloor, int Samples, str
         try
         {
             using var generator = new Generator(seed);
+            var device = model.parameters().FirstOrDefault()?.device ?? CPU;
             for (int done = 0; done < count; done += batchSize)
             {
-                int b = Math.Min(batchSize, count - done);
-                batches.Add(sampler.Sample(model, [b, .. imageShape], generator));
+                int b = Math.Min(batchSize, count - done), before = done;
+                Action<SamplingStep>? observer = progress is null ? null : s => progress((before + (s.Index + 1.0) / s.Count * b) / count);
+                using var scope = NewDisposeScope();
+                var xT = randn([b, .. imageShape], generator: generator);
+                var onDevice = device.type == DeviceType.CPU ? xT : xT.to(device);
+                var sample = sampler.Sample(EpsilonModels.From(model), onDevice, generator, observer);
+                batches.Add((sample.device.type == DeviceType.CPU ? sample : sample.to(CPU)).MoveToOuterDisposeScope());
             }
             clock.Stop();
             using var samples = cat(batches, 0);
@@ -62,10 +70,11 @@ public sealed record SampleQuality(double Fid, double FidFloor, int Samples, str
     /// <paramref name="options"/>: any sampler it takes, in batches of <paramref name="batchSize"/> seeded
     /// <paramref name="seed"/> + 1000 k for the k-th), maps them to [−1, 1] (<see cref="SamplingResult.Symmetric"/>) and returns FID
     /// against the first <paramref name="count"/> of <paramref name="real"/> [N, C, H, W] in [−1, 1] and the floor of two disjoint real
-    /// sets of that size (so <paramref name="real"/> needs 2 × count images).
+    /// sets of that size (so <paramref name="real"/> needs 2 × count images). <paramref name="progress"/>, when given, hears the
+    /// fraction of all the samples done as sampling advances.
     /// </summary>
     public static SampleQuality Measure(TrainedModel model, SamplingOptions options, string samplerName, FeatureNetwork network,
-        Tensor real, int count, int batchSize = 250, ulong seed = 0)
+        Tensor real, int count, int batchSize = 250, ulong seed = 0, Action<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
@@ -74,7 +83,7 @@ public sealed record SampleQuality(double Fid, double FidFloor, int Samples, str
         {
             throw new ArgumentException($"the floor needs {2 * count} real images (two disjoint sets of {count}); got {real.size(0)}", nameof(real));
         }
-        using var result = model.SampleInBatches(options, count, batchSize, seed);
+        using var result = model.SampleInBatches(options, count, batchSize, seed, progress);
         using var samples = result.Symmetric();
         using var realSubset = real.narrow(0, 0, count);
         using var realPool = real.narrow(0, 0, 2L * count);

@@ -47,24 +47,31 @@ public sealed record SamplingOptions
     public double Eps { get; init; } = 1e-3;
 
     /// <summary>
-    /// Reads a sampler as the commands write it: <c>kind:steps</c> or <c>kind-steps</c> for ddpm, ddim, em and pc (e.g.
-    /// <c>pc:100</c>, <c>ddim-50</c>), <c>ode:tolerance</c> or <c>ode-tolerance</c> (e.g. <c>ode:1e-3</c>); returns the canonical name
-    /// (<c>kind:value</c>) and the options.
+    /// Reads a sampler as every command and notebook writes it: <c>kind:steps</c> for ddpm, ddim, em and pc (e.g. <c>pc:100</c>,
+    /// <c>ddim:50</c>), <c>ode:tolerance</c> for the probability-flow ODE (e.g. <c>ode:1e-3</c>); returns the canonical name
+    /// (<c>kind:value</c>, the kind in lower case) and the options.
     /// </summary>
-    /// <exception cref="ArgumentException">The text is not one of those forms; the message shows the forms.</exception>
+    /// <exception cref="ArgumentException">The text is not one of those forms; the message shows the forms (and, for the older
+    /// <c>ddim-50</c> spelling, the one to write instead).</exception>
     public static (string Name, SamplingOptions Options) Parse(string spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        int cut = spec.IndexOfAny([':', '-']);
+        const string Forms = "a sampler is kind:steps (ddim, ddpm, em, pc) or ode:tolerance, e.g. pc:100 or ode:1e-3";
+        int cut = spec.IndexOf(':', StringComparison.Ordinal);
+        if (cut < 0 && spec.IndexOf('-', StringComparison.Ordinal) is int dash and > 0
+            && Enum.TryParse<SamplerKind>(spec[..dash], ignoreCase: true, out _) && spec[..dash].All(char.IsLetter))
+        {
+            throw new ArgumentException($"{Forms}; write {spec[..dash].ToLowerInvariant()}:{spec[(dash + 1)..]}, not '{spec}'");
+        }
         if (cut <= 0 || !spec[..cut].All(char.IsLetter) || !Enum.TryParse<SamplerKind>(spec[..cut], ignoreCase: true, out var kind))
         {
-            throw new ArgumentException($"a sampler is kind:steps (ddim, ddpm, em, pc) or ode:tolerance, e.g. pc:100 or ode:1e-3; got '{spec}'");
+            throw new ArgumentException($"{Forms}; got '{spec}'");
         }
         var inv = CultureInfo.InvariantCulture;
         string value = spec[(cut + 1)..];
         if (kind == SamplerKind.Ode)
         {
-            return double.TryParse(value, NumberStyles.Float, inv, out double tol) && tol > 0
+            return double.TryParse(value, NumberStyles.Float, inv, out double tol) && tol > 0 && double.IsFinite(tol)
                 ? ($"ode:{tol.ToString("G3", inv)}", new SamplingOptions { Sampler = kind, Tolerance = tol })
                 : throw new ArgumentException($"ode takes a positive tolerance, e.g. ode:1e-3; got '{spec}'");
         }

@@ -158,8 +158,11 @@ public sealed class TrainedModel : IDisposable
     /// <see cref="SamplingOptions.Seed"/> (which also gives every later z), then the chosen sampler; returns the samples on the
     /// CPU with the NFE and the seconds taken.
     /// </summary>
+    /// <param name="options">The sampler and its settings.</param>
+    /// <param name="progress">Called as the sampler advances with the fraction done, in [0, 1] (steps for ddpm, ddim, pc and em;
+    /// the integrated share of [ε, T] for ode).</param>
     /// <exception cref="ArgumentException">The sampler needs a DDPM ε-model and this is a score model (ddpm, ddim on NCSN++).</exception>
-    public SamplingResult Sample(SamplingOptions options)
+    public SamplingResult Sample(SamplingOptions options, Action<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -173,7 +176,7 @@ public sealed class TrainedModel : IDisposable
         NoiseSource noise = (shape, dtype, device) => randn(shape, dtype: dtype, generator: generator).to(device);
         long[] shape = [options.Count, .. ImageShape];
         var clock = Stopwatch.StartNew();
-        var (samples, nfe, description) = UNet is not null ? SampleDdpm(options, shape, generator, noise) : SampleVe(options, shape, generator, noise);
+        var (samples, nfe, description) = UNet is not null ? SampleDdpm(options, shape, generator, noise, progress) : SampleVe(options, shape, generator, noise, progress);
         var cpu = samples.to(ScalarType.Float32, CPU);
         double seconds = clock.Elapsed.TotalSeconds;
         return new SamplingResult(cpu.MoveToOuterDisposeScope(), Range, nfe, seconds, description);
@@ -182,9 +185,10 @@ public sealed class TrainedModel : IDisposable
     /// <summary>
     /// Draws <paramref name="count"/> samples in batches of <paramref name="batchSize"/> with <see cref="Sample"/>, the k-th batch
     /// seeded <paramref name="seed"/> + 1000 k (so a run's samples do not depend on how many batches came before a given one);
-    /// returns them concatenated with the summed seconds and the NFE and description of the sampler.
+    /// returns them concatenated with the summed seconds and the NFE and description of the sampler. <paramref name="progress"/>, when
+    /// given, hears the fraction of all <paramref name="count"/> samples done.
     /// </summary>
-    public SamplingResult SampleInBatches(SamplingOptions options, int count, int batchSize = 250, ulong seed = 0)
+    public SamplingResult SampleInBatches(SamplingOptions options, int count, int batchSize = 250, ulong seed = 0, Action<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
@@ -194,7 +198,9 @@ public sealed class TrainedModel : IDisposable
         {
             for (int done = 0, k = 0; done < count; done += batchSize, k++)
             {
-                parts.Add(Sample(options with { Count = Math.Min(batchSize, count - done), Seed = seed + 1000UL * (ulong)k }));
+                int b = Math.Min(batchSize, count - done), before = done;
+                parts.Add(Sample(options with { Count = b, Seed = seed + 1000UL * (ulong)k },
+                    progress is null ? null : f => progress((before + f * b) / count)));
             }
             var last = parts[^1];
             return new SamplingResult(cat(parts.Select(p => p.Samples).ToList(), 0), Range, last.Nfe, parts.Sum(p => p.Seconds), last.Description);
@@ -208,8 +214,9 @@ public sealed class TrainedModel : IDisposable
     /// <summary>Frees the network.</summary>
     public void Dispose() => _network.Dispose();
 
-    private (Tensor Samples, int Nfe, string Description) SampleDdpm(SamplingOptions o, long[] shape, Generator generator, NoiseSource noise)
+    private (Tensor Samples, int Nfe, string Description) SampleDdpm(SamplingOptions o, long[] shape, Generator generator, NoiseSource noise, Action<double>? progress)
     {
+        Action<SamplingStep>? observer = progress is null ? null : s => progress((s.Index + 1.0) / s.Count);
         var schedule = NoiseSchedule.Linear(1000);
         var epsilon = Epsilon;
         var xT = randn(shape, generator: generator).to(Device);
@@ -219,12 +226,12 @@ public sealed class TrainedModel : IDisposable
             {
                 var ddpm = new DdpmSampler(schedule, VarianceType.FixedLarge, clipSample: true);
                 ddpm.SetTimesteps(Math.Min(o.Steps, schedule.T));
-                return (ddpm.Sample(epsilon, xT, noise), ddpm.StepCount, $"DDPM ancestral, {ddpm.StepCount} steps, fixed-large variance, x0 clipped");
+                return (ddpm.Sample(epsilon, xT, noise, observer), ddpm.StepCount, $"DDPM ancestral, {ddpm.StepCount} steps, fixed-large variance, x0 clipped");
             }
             case SamplerKind.Ddim:
             {
                 var ddim = new DdimSampler(schedule, eta: 0, steps: o.Steps);
-                return (ddim.Sample(epsilon, xT, noise), ddim.StepCount, $"DDIM eta 0, {ddim.StepCount} steps");
+                return (ddim.Sample(epsilon, xT, noise, observer), ddim.StepCount, $"DDIM eta 0, {ddim.StepCount} steps");
             }
             default:
             {
@@ -233,27 +240,28 @@ public sealed class TrainedModel : IDisposable
                 if (o.Sampler == SamplerKind.Ode)
                 {
                     return SampleSde(o, scoreSde, sampling, Score, xT, noise,
-                        "VP SDE (beta 0.1..20), score -eps(x, t (N - 1)) / interpolated sqrt(1 - alpha-bar)");
+                        "VP SDE (beta 0.1..20), score -eps(x, t (N - 1)) / interpolated sqrt(1 - alpha-bar)", progress);
                 }
-                return SampleSde(o, scoreSde, sampling, EpsilonScore.From(epsilon, scoreSde), xT, noise, "VP SDE (beta 0.1..20) through EpsilonScore");
+                return SampleSde(o, scoreSde, sampling, EpsilonScore.From(epsilon, scoreSde), xT, noise, "VP SDE (beta 0.1..20) through EpsilonScore", progress);
             }
         }
     }
 
-    private (Tensor Samples, int Nfe, string Description) SampleVe(SamplingOptions o, long[] shape, Generator generator, NoiseSource noise)
+    private (Tensor Samples, int Nfe, string Description) SampleVe(SamplingOptions o, long[] shape, Generator generator, NoiseSource noise, Action<double>? progress)
     {
         var config = NcsnPp!;
         var scoreSde = (VeSde)ScoreSde;
         var sampling = new VeSde(config.SigmaMin, config.SigmaMax, o.Steps);
         var xT = scoreSde.PriorSampling(shape, generator).to(Device);
         string sde = string.Create(CultureInfo.InvariantCulture, $"VE SDE (sigma {config.SigmaMin}..{config.SigmaMax})");
-        return SampleSde(o, scoreSde, sampling, Score, xT, noise, sde);
+        return SampleSde(o, scoreSde, sampling, Score, xT, noise, sde, progress);
     }
 
     /// <summary>pc, em or ode: the discretised samplers on <paramref name="sampling"/> (N = steps), the ODE on <paramref name="scoreSde"/>.</summary>
     private (Tensor Samples, int Nfe, string Description) SampleSde(SamplingOptions o, Sde.Sde scoreSde, Sde.Sde sampling, ScoreModel score, Tensor xT,
-        NoiseSource noise, string sde)
+        NoiseSource noise, string sde, Action<double>? progress)
     {
+        Action<int>? onStep = progress is null ? null : i => progress((i + 1.0) / o.Steps);
         var inv = CultureInfo.InvariantCulture;
         switch (o.Sampler)
         {
@@ -266,19 +274,19 @@ public sealed class TrainedModel : IDisposable
                 }
                 double snr = o.Snr ?? (ImageShape[^1] >= 256 ? 0.075 : 0.16);
                 var pc = new PcSampler(sampling, new ReverseDiffusionPredictor(sampling, score, noise), new LangevinCorrector(sampling, score, noise, snr), o.Eps);
-                var r = pc.Sample(xT);
+                var r = pc.Sample(xT, onStep);
                 return (r.Samples, r.Nfe, string.Create(inv, $"PC: reverse-diffusion predictor + Langevin corrector (snr {snr}), {r.Steps} steps to t = {o.Eps}, {sde}"));
             }
             case SamplerKind.Em:
             {
                 var em = new PcSampler(sampling, new EulerMaruyamaPredictor(sampling, score, noise), null, o.Eps);
-                var r = em.Sample(xT);
+                var r = em.Sample(xT, onStep);
                 return (r.Samples, r.Nfe, string.Create(inv, $"Euler-Maruyama, {r.Steps} steps to t = {o.Eps}, {sde}"));
             }
             default:
             {
                 var ode = new ProbabilityFlowSampler(scoreSde, score, o.Eps, o.Tolerance, o.Tolerance, denoise: true);
-                var (r, _) = ode.Sample(xT);
+                var (r, _) = ode.Sample(xT, progress);
                 return (r.Samples, r.Nfe, string.Create(inv, $"probability-flow ODE, RK45 rtol = atol = {o.Tolerance} to t = {o.Eps} ({r.Steps} accepted steps) + one denoising step, {sde}"));
             }
         }

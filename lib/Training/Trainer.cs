@@ -41,6 +41,7 @@ public sealed class Trainer : IDisposable
     private readonly LearningRateSchedule _schedule;
     private readonly Ema _ema;
     private readonly Generator _generator;
+    private readonly DeviceType _device;
     private readonly List<double> _losses = new();
     private double _wallOffset;
     private bool _disposed;
@@ -75,6 +76,7 @@ public sealed class Trainer : IDisposable
         _schedule = new LearningRateSchedule(_optimizer, options.WarmupSteps, options.Decay, options.Steps, options.MinLearningRate);
         _ema = new Ema(model, options.EmaDecay);
         _generator = new Generator(options.Seed);
+        _device = model.parameters().FirstOrDefault()?.device_type ?? DeviceType.CPU;
         if (checkpoint is not null)
         {
             Restore(checkpoint);
@@ -229,7 +231,10 @@ public sealed class Trainer : IDisposable
         return new TrainingResult(start, Step, cancelled, session, _wallOffset + session, RecentLoss, written);
     }
 
-    /// <summary>One optimizer step (Algorithm 1's loop body); returns the step's loss.</summary>
+    /// <summary>
+    /// One optimizer step (Algorithm 1's loop body); returns the step's loss. The batch's loss, the model's forward pass with it,
+    /// runs in <see cref="TrainerOptions.Precision"/>; the backward pass, clipping, Adam and the EMA in float32.
+    /// </summary>
     public double TrainStep()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -237,7 +242,11 @@ public sealed class Trainer : IDisposable
         using var scope = NewDisposeScope();
         manual_seed((long)StepSeed(Options.Seed, Step));
         var batch = _batches(Step, _generator);
-        var loss = _loss(batch, _generator);
+        Tensor loss;
+        using (Autocast.Enter(Options.Precision, _device))
+        {
+            loss = _loss(batch, _generator);
+        }
         if (loss.numel() != 1)
         {
             throw new InvalidOperationException($"the loss must be a scalar, got {Shapes.Format(loss)}");

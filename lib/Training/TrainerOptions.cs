@@ -1,3 +1,5 @@
+using Diffusion.Engine;
+
 namespace Diffusion.Training;
 
 /// <summary>
@@ -41,6 +43,12 @@ public sealed record TrainerOptions
     /// <summary>Also write a checkpoint when this many seconds passed since the last one (0: off).</summary>
     public double CheckpointEverySeconds { get; init; }
 
+    /// <summary>
+    /// The precision of the forward pass and the loss: <see cref="Precision.Float32"/>, or <see cref="Precision.BFloat16"/>
+    /// autocast with float32 weights, gradients, optimizer state, loss and EMA (see <see cref="Autocast"/>).
+    /// </summary>
+    public Precision Precision { get; init; }
+
     /// <summary>The seed of the trainer's generator (noise, timesteps, batches) and of the per-step global seed (dropout).</summary>
     public ulong Seed { get; init; }
 
@@ -77,6 +85,7 @@ public sealed record TrainerOptions
         Require(EmaDecay is >= 0 and <= 1, nameof(EmaDecay), EmaDecay, "must lie in [0, 1]");
         Require(CheckpointEvery >= 0, nameof(CheckpointEvery), CheckpointEvery, "must be >= 0");
         Require(CheckpointEverySeconds >= 0 && double.IsFinite(CheckpointEverySeconds), nameof(CheckpointEverySeconds), CheckpointEverySeconds, "must be a finite number >= 0");
+        Require(Precision is Precision.Float32 or Precision.BFloat16, nameof(Precision), Precision, "must be Float32 or BFloat16");
         Require(!Resume || OutputFolder is not null, nameof(Resume), Resume, "needs an OutputFolder to resume from");
     }
 }

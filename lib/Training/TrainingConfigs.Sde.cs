@@ -32,9 +32,9 @@ namespace Diffusion.Training;
 /// parameters: one step of batch 64 took 27 s on one thread of this machine (peak RSS 5.3 GB), a recipe for a GPU.</item>
 /// </list>
 /// The last two train on the user's image folder (<c>--data FOLDER</c> of the training command, <see cref="WithDataFolder"/>),
-/// loaded whole into memory as float32 by <see cref="ImageFolder"/> (centre crop, resize; unreadable files skipped): a 256² RGB
-/// image takes 786 KB, so FFHQ's 70,000 need 55 GB (train on a subset folder on smaller machines), LSUN church's 126,000 at 48²
-/// 3.5 GB. All three compute on <see cref="TorchEngine.Device"/> (the GPU when LibTorch sees one); t, z and ε are drawn on the
+/// decoded batch by batch by <see cref="ImageFolderStream"/> (centre crop, resize; unreadable files skipped and replaced by the
+/// next readable one): a 256² RGB image is 786 KB as float32, so FFHQ's 70,000 would need 55 GB in memory, while a batch of 64
+/// needs 50 MB. All three compute on <see cref="TorchEngine.Device"/> (the GPU when LibTorch sees one); t, z and ε are drawn on the
 /// CPU from the trainer's generator and moved there, so a run's numbers do not depend on the device's generator.
 /// </remarks>
 public static partial class TrainingConfigs
@@ -139,7 +139,7 @@ public static partial class TrainingConfigs
     /// s_θ(x, t) = NCSN++(x, σ(t)), and a seeded epoch-shuffling loader over the images (in [0, 1], or [−1, 1] when the model
     /// says centred).
     /// </summary>
-    public static TrainingConfig NcsnPpVe(string name, string description, NcsnPpConfig model, Func<ImageDataset> data, bool randomFlip, TrainerOptions defaults)
+    public static TrainingConfig NcsnPpVe(string name, string description, NcsnPpConfig model, Func<IImageSource> data, bool randomFlip, TrainerOptions defaults)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
@@ -154,7 +154,7 @@ public static partial class TrainingConfigs
     public static string VeProcess(NcsnPpConfig model) => string.Create(CultureInfo.InvariantCulture,
         $"VE SDE: sigma_min {model.SigmaMin}, sigma_max {model.SigmaMax}, N {model.NumScales}; score s(x, t) = NCSN++(x, sigma(t)); continuous DSM loss, lambda(t) = sigma(t)^2, half-sum reduction, t ~ U(1e-5, 1); data {(model.Centered ? "in [-1, 1]" : "in [0, 1]")}");
 
-    private static TrainingSetup NcsnPpSetup(string name, NcsnPpConfig config, TrainerOptions options, ImageDataset dataset, bool randomFlip)
+    private static TrainingSetup NcsnPpSetup(string name, NcsnPpConfig config, TrainerOptions options, IImageSource dataset, bool randomFlip)
     {
         NcsnPp? model = null;
         try
@@ -183,17 +183,17 @@ public static partial class TrainingConfigs
                 var z = randn(batch.shape, dtype: batch.dtype, generator: g);
                 return loss.Compute(score, batch, t.to(batch.device), z.to(batch.device)).MoveToOuterDisposeScope();
             };
-            return new TrainingSetup(model, train, batches, run) { Owned = [dataset] };
+            return new TrainingSetup(model, train, batches, run) { Owned = dataset is IDisposable owned ? [owned] : [] };
         }
         catch
         {
             model?.Dispose();
-            dataset.Dispose();
+            (dataset as IDisposable)?.Dispose();
             throw;
         }
     }
 
-    private static TrainingSetup DeviceDdpmSetup(string name, UNetConfig unet, TrainerOptions options, ImageDataset dataset)
+    private static TrainingSetup DeviceDdpmSetup(string name, UNetConfig unet, TrainerOptions options, IImageSource dataset)
     {
         UNet? model = null;
         try
@@ -220,26 +220,29 @@ public static partial class TrainingConfigs
                 var noise = randn(batch.shape, dtype: batch.dtype, generator: g);
                 return loss.Compute(epsilon, batch, t.to(batch.device), noise.to(batch.device)).MoveToOuterDisposeScope();
             };
-            return new TrainingSetup(model, train, batches, run) { Owned = [dataset] };
+            return new TrainingSetup(model, train, batches, run) { Owned = dataset is IDisposable owned ? [owned] : [] };
         }
         catch
         {
             model?.Dispose();
-            dataset.Dispose();
+            (dataset as IDisposable)?.Dispose();
             throw;
         }
     }
 
-    /// <summary>The images under <paramref name="folder"/> at <paramref name="size"/>² with <paramref name="channels"/> channels; a clear error without a folder.</summary>
-    private static ImageDataset LoadFolder(string name, string? folder, int size, int channels)
+    /// <summary>
+    /// The images under <paramref name="folder"/> at <paramref name="size"/>² with <paramref name="channels"/> channels, decoded batch
+    /// by batch (<see cref="ImageFolderStream"/>); a clear error without a folder.
+    /// </summary>
+    private static ImageFolderStream LoadFolder(string name, string? folder, int size, int channels)
     {
         if (string.IsNullOrWhiteSpace(folder))
         {
             throw new InvalidOperationException(
-                $"{name} trains on your own image folder: pass it with --data FOLDER, e.g. environment/train.sh --config {name} --data /path/to/images " +
+                $"{name} trains on your own image folder: pass it with --data FOLDER, e.g. dotnet run --project environment/cli -- train --config {name} --data /path/to/images " +
                 $"(PNG, JPEG, WebP, BMP or GIF, any size: centre-cropped and resized to {size}x{size}); in code, TrainingConfigs.WithDataFolder(config, folder)");
         }
-        return ImageFolder.Load(folder, size: size, channels: channels, badImages: BadImagePolicy.Skip);
+        return ImageFolderStream.Open(folder, size, channels, BadImagePolicy.Skip);
     }
 
     /// <summary>Uniform noise of the data's shape: 1024 images, fewer when they are large (at most 64 MB, at least one batch).</summary>

@@ -6,7 +6,7 @@
 //
 // 1. shows **Algorithm 1** (training) next to the code that implements it, and trains a small UNet for a few hundred
 //    steps to watch the loss fall;
-// 2. loads the **shipped checkpoint** (a 1.6M-parameter UNet trained on this CPU by `environment/train.sh`) in the
+// 2. loads the **shipped checkpoint** (a 1.6M-parameter UNet trained on this CPU by the course tool's `train` command) in the
 //    default profile, or keeps the small model just trained in the fast profile;
 // 3. shows **Algorithm 2** (ancestral sampling) next to `DdpmSampler`, sample grids and the reverse trajectory;
 // 4. compares DDPM with **DDIM** at several step counts: seconds and FID against held-out digits;
@@ -149,8 +149,8 @@ else
     if (!File.Exists(checkpointPath))
     {
         throw new FileNotFoundException($"the shipped checkpoint '{Path.GetFullPath(checkpointPath)}' is missing. Train it (about 5 hours on 2 cores) from the repository root with\n"
-            + "  bash environment/train.sh --config ddpm-mnist --steps 10000 --out data/checkpoints/ddpm-mnist-10k --threads 2\n"
-            + "  bash environment/train.sh --config ddpm-mnist --init data/checkpoints/ddpm-mnist-10k --steps 3000 --seed 1 --lr 2e-4 --warmup 100 --ema 0.999 --out data/checkpoints/ddpm-mnist --threads 2\n"
+            + "  dotnet run --project environment/cli -- train --config ddpm-mnist --steps 10000 --out data/checkpoints/ddpm-mnist-10k --threads 2\n"
+            + "  dotnet run --project environment/cli -- train --config ddpm-mnist --init data/checkpoints/ddpm-mnist-10k --steps 3000 --seed 1 --lr 2e-4 --warmup 100 --ema 0.999 --out data/checkpoints/ddpm-mnist --threads 2\n"
             + "or run this notebook with DIFFUSION_PROFILE=fast.", checkpointPath);
     }
     card = ModelCard.Load(ModelCard.PathFor(checkpointPath));
@@ -512,7 +512,7 @@ using (var fashionScope = NewDisposeScope())
 // * Train the demo model longer (`demoSteps`) and watch its FID fall towards the shipped model's.
 // * Compare `VarianceType.FixedLarge` with `FixedSmall` in `DdpmSampler` at 100 and 1000 steps.
 // * DDIM with η = 1 is (almost) DDPM on the respaced chain: add it to the table.
-// * Train your own checkpoint: `bash environment/train.sh --config ddpm-mnist --out runs/my-ddpm-mnist`
+// * Train your own checkpoint: `dotnet run --project environment/cli -- train --config ddpm-mnist --out runs/my-ddpm-mnist`
 //   (Ctrl+C stops it with a checkpoint, `--resume` continues it).
 
 // %%

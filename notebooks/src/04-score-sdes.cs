@@ -190,8 +190,7 @@ int[] budgets = CourseProfile.Pick<int[]>(fast: [25, 100, 400], full: [25, 100, 
 string[] kinds = ["predictor only", "corrector only", "PC"];
 var toyTable = new List<(string Kind, int K, int Nfe, double Energy, double Width, double WeightError)>();
 var shownToy = new Dictionary<string, Tensor>();
-foreach (int k in budgets)
-    foreach (string kind in kinds)
+foreach (var (k, kind) in Progress.Over(budgets.SelectMany(k => kinds.Select(kind => (k, kind))).ToList(), "budgets × samplers"))
     {
         var (samples, nfe) = RunToy(kind, k, seed: 100);
         var (width, weightError) = ring.Fit(samples);
@@ -241,7 +240,7 @@ Chart.Grid(kinds.Select(kind => Figures.Points(shownToy[kind], kind, size: 2)).P
 double[] tolerances = CourseProfile.Pick<double[]>(fast: [1e-1, 1e-2, 1e-3, 1e-5], full: [1e-1, 1e-2, 1e-3, 1e-4, 1e-5]);
 var odeRows = new List<(double Tol, int Nfe, int Rejected, double Energy, double Width, double WeightError)>();
 OdeSolution? toySolution = null;
-foreach (double tol in tolerances)
+foreach (double tol in Progress.Over(tolerances, "tolerances"))
 {
     using var g = new torch.Generator(100);
     var sde = new VpSde(0.1, 20, 1000);
@@ -280,16 +279,17 @@ using (var noGrad = no_grad())
     var schedule = NoiseSchedule.Linear(1000);
     var epsilon = model.Epsilon;
     using var g = new torch.Generator(11);
-    var xT = randn([4, 1, 28, 28], generator: g);
-    var zs = Enumerable.Range(0, 20).Select(_ => randn([4, 1, 28, 28], generator: g)).ToList();
+    // Noise from a CPU generator (the same numbers on any machine), moved to the model's device (a GPU when there is one).
+    var xT = randn([4, 1, 28, 28], generator: g).to(model.Device);
+    var zs = Enumerable.Range(0, 20).Select(_ => randn([4, 1, 28, 28], generator: g).to(model.Device)).ToList();
     int next = 0, nextD = 0;
     var predictor = new AncestralPredictor(vp, EpsilonScore.From(epsilon, vp), (shape, dtype, device) => zs[next++].clone());
     var ddpmSampler = new DdpmSampler(schedule, VarianceType.FixedLarge, clipSample: false);
     Tensor xs = xT, xd = xT;
     foreach (int i in ddpmSampler.Timesteps.Take(20))
     {
-        xs = predictor.Update(xs, full([4], i / 999.0)).X;
-        xd = ddpmSampler.Step(epsilon(xd, NoiseSchedule.Steps(i, 4)), i, xd, (shape, dtype, device) => zs[nextD++].clone()).PrevSample;
+        xs = predictor.Update(xs, full([4], i / 999.0, device: model.Device)).X;
+        xd = ddpmSampler.Step(epsilon(xd, NoiseSchedule.Steps(i, 4, model.Device)), i, xd, (shape, dtype, device) => zs[nextD++].clone()).PrevSample;
     }
     chainGap = (xs - xd).abs().max().item<float>();
 }
@@ -315,7 +315,7 @@ var digitStats = new List<(string Name, int Nfe, double Seconds)>();
 using (var noGrad = no_grad())
 {
     using var g = new torch.Generator(2024);
-    var xT = randn([digitCount, 1, 28, 28], generator: g);
+    var xT = randn([digitCount, 1, 28, 28], generator: g).to(model.Device);
     var sampling = new VpSde(0.1, 20, digitSteps);
     var half = new VpSde(0.1, 20, digitSteps / 2);
     var runs = new (string Name, Func<SampleResult> Run)[]
@@ -324,12 +324,12 @@ using (var noGrad = no_grad())
         ("PC", () => new PcSampler(half, new ReverseDiffusionPredictor(half, score, NoiseSources.From(g)), new LangevinCorrector(half, score, NoiseSources.From(g), snr: 0.16)).Sample(xT)),
         ("ODE", () => new ProbabilityFlowSampler(vp, score, rtol: digitTol, atol: digitTol, denoise: true).Sample(xT).Result),
     };
-    foreach (var (name, run) in runs)
+    foreach (var (name, run) in Progress.Over(runs, "samplers"))
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = run();
         digitStats.Add((name, result.Nfe, clock.Elapsed.TotalSeconds));
-        digitRows.Add(result.Samples.clamp(-1, 1));
+        digitRows.Add(result.Samples.clamp(-1, 1).cpu());
         result.Samples.Dispose();
     }
     xT.Dispose();
@@ -452,7 +452,7 @@ var veRuns = new (string Name, SamplingOptions Options)[]
 var veRows = new List<Tensor>();
 var veStats = new List<(string Name, double Background, double Mean)>();
 Console.WriteLine($"{"VE sampler",-15} {"NFE",5} {"seconds",8} {"background share",17} {"mean pixel",11}");
-foreach (var (name, options) in veRuns)
+foreach (var (name, options) in Progress.Over(veRuns, "VE samplers"))
 {
     using var result = veModel.Sample(options);
     var row = result.Symmetric();
@@ -482,8 +482,8 @@ if (!(veOde.Background > 0.3 && veOde.Background < veStats.Min(s => s.Background
 // FID needs a thousand samples per sampler: minutes to an hour each on this CPU, too long for a notebook. The evaluation
 // command computes them all on the same model, reference digits and floor as notebook 03 and commits the table:
 //
-//     bash environment/evaluate.sh sde     # the DDPM as a VP score model → data/results/sde-mnist.json
-//     bash environment/evaluate.sh sde --model data/checkpoints/ncsnpp-mnist --out data/results/sde-mnist-ve.json
+//     dotnet run --project environment/cli -- evaluate sde     # the DDPM as a VP score model → data/results/sde-mnist.json
+//     dotnet run --project environment/cli -- evaluate sde --model data/checkpoints/ncsnpp-mnist --out data/results/sde-mnist-ve.json
 //
 // FID is biased upwards at small N, and so is the floor: compare each row with the floor printed beside it. When the
 // committed table has few samples (its "samples"), rows a few points apart, or below the floor, are within its noise; the
@@ -495,8 +495,8 @@ if (!(veOde.Background > 0.3 && veOde.Background < veStats.Min(s => s.Background
 // VE (SMLD) models too.
 
 // %%
-foreach (var (sdeResults, command) in new[] { ("../data/results/sde-mnist.json", "bash environment/evaluate.sh sde"),
-    ("../data/results/sde-mnist-ve.json", "bash environment/evaluate.sh sde --model data/checkpoints/ncsnpp-mnist --out data/results/sde-mnist-ve.json") })
+foreach (var (sdeResults, command) in new[] { ("../data/results/sde-mnist.json", "dotnet run --project environment/cli -- evaluate sde"),
+    ("../data/results/sde-mnist-ve.json", "dotnet run --project environment/cli -- evaluate sde --model data/checkpoints/ncsnpp-mnist --out data/results/sde-mnist-ve.json") })
 {
     if (!File.Exists(sdeResults))
     {
@@ -579,10 +579,9 @@ using (var noGrad = no_grad())
 // %% [markdown]
 // On a GPU machine (2000 PC steps per sample, so a GPU is not optional here):
 //
-// * train it on your own 256 × 256 face folder: `bash environment/train.sh --config ffhq256-ncsnpp --data ~/ffhq256 --out runs/ffhq`;
-// * or load the published weights: convert score_sde_pytorch's `checkpoint_48.pth` with
-//   `python3 environment/score_sde_to_safetensors.py checkpoint_48.pth ffhq256-ema.safetensors` and load it with
-//   `NcsnPpCheckpoint.Load(net, "ffhq256-ema.safetensors")`; then sample with `PcSampler` on `new VeSde(0.01, 348, 2000)`
+// * train it on your own 256 × 256 face folder: `dotnet run --project environment/cli -- train --config ffhq256-ncsnpp --data ~/ffhq256 --out runs/ffhq` (the images are decoded batch by batch, never all at once);
+// * or load the published weights: `NcsnPpCheckpoint.Load(net, "checkpoint_48.pth")` reads score_sde_pytorch's checkpoint
+//   itself (its EMA weights, through TorchSharp.PyBridge's pickle reader: no Python needed); then sample with `PcSampler` on `new VeSde(0.01, 348, 2000)`
 //   with snr 0.075 as above.
 //
 // ## Try it yourself
@@ -590,8 +589,8 @@ using (var noGrad = no_grad())
 // * Swap `ReverseDiffusionPredictor` for `AncestralPredictor` or `EulerMaruyamaPredictor` in the toy, or the corrector for
 //   `AnnealedLangevinCorrector`, and watch the energy distances.
 // * Change the snr of the Langevin corrector (0.05 … 0.3) at NFE 100: too small does nothing, too large adds noise.
-// * `bash environment/sample.sh --model data/checkpoints/ddpm-mnist --sampler ode --n 64 --out ode.safetensors` writes
-//   samples and a PNG grid from the command line.
+// * `dotnet run --project environment/cli -- sample --model data/checkpoints/ddpm-mnist --sampler ode:1e-5 --n 64 --out ode` writes
+//   samples and a PNG grid from the command line, with a progress bar and the time left.
 
 // %%
 foreach (var t in digitRows.Concat(veRows)) t.Dispose();

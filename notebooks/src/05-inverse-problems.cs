@@ -158,8 +158,7 @@ foreach (var task in tasks)
 double[] t0Sweep = [0.45, 0.5, 0.55, 0.8];
 var sweep = new Dictionary<(string, double), InverseRow>();
 var sweepShown = new List<Tensor>();
-foreach (var task in tasks)
-    foreach (double t0 in t0Sweep)
+foreach (var (task, t0) in Progress.Over(tasks.SelectMany(task => t0Sweep.Select(t0 => (task, t0))).ToList(), "SDEdit t0 sweep"))
     {
         var s = settings with { SdEdit = settings.SdEdit with { T0 = t0 } };
         var row = InverseEvaluation.Run(eps, schedule, task, x0, network, s, new Dictionary<string, double>(), seed: 0, methods: ["sdedit"],
@@ -256,16 +255,18 @@ foreach (var task in tasks)
 
 // %%
 var table = new List<InverseRow>();
+var methodsBar = new ProgressBar(tasks.Length * InverseEvaluation.Methods.Count, "methods");   // the time left, method by method
 foreach (var task in tasks)
 {
     var shown = new Dictionary<string, Tensor>();
     var chosen = lambdas[task.Name].ToDictionary(kv => kv.Key, kv => kv.Value.BestLambda);
     table.AddRange(InverseEvaluation.Run(eps, schedule, task, x0, network, settings, chosen, seed: 0,
-        onRestored: (m, images) => shown[m] = images.detach().clone().DetachFromDisposeScope()));
+        onRestored: (m, images) => shown[m] = images.detach().clone().DetachFromDisposeScope(), log: _ => methodsBar.Increment()));
     Console.WriteLine($"{task.Name}: rows x_0, then {string.Join(", ", InverseEvaluation.Methods)}");
     using (var grid = cat(InverseEvaluation.Methods.Select(m => shown[m]).Prepend(x0).ToList(), 0)) Images.Show(grid, nrow: testCount);
     foreach (var t in shown.Values) t.Dispose();
 }
+methodsBar.Complete();
 Console.WriteLine($"{testCount} held-out digits");
 Console.WriteLine("task         method        PSNR    SSIM   feat.dist   s/digit");
 foreach (var r in table) Console.WriteLine($"{r.Task,-12} {r.Method,-11} {r.Psnr,7:F2} {r.Ssim,7:F3} {r.FeatureDistance,9:F2} {r.SecondsPerImage,9:F3}");
@@ -337,7 +338,7 @@ if (File.Exists(resultsPath))
 //
 // ## What to try
 //
-// * `bash environment/evaluate.sh inverse --steps-dps 1000 --images 20`: is DPS with all 1000 steps and the published ζ better?
+// * `dotnet run --project environment/cli -- evaluate inverse --steps-dps 1000 --images 20`: is DPS with all 1000 steps and the published ζ better?
 // * Set `DIFFUSION_DDPM_FOLDER=../data/checkpoints/ddpm-mnist-all`, the earlier model that trained on all 10,000 digits
 //   (these test digits included): how much does a prior gain from having seen them?
 // * SDEdit with `Repeats = 3` (the public code's K): does it help the blur?

@@ -129,13 +129,13 @@ using (var scope = NewDisposeScope())
 // $$\min_\theta\ \mathbb E_{x_0,\,s}\ \big\|R_\theta(D(x_0, s), s) - x_0\big\|_1 .$$
 //
 // `ColdLoss` is that line; checked here against the formula on one batch with the same s. The shipped model trained with
-// it by `bash environment/train.sh --config cold-blur-mnist --out data/checkpoints/cold-blur-mnist` (its card is below).
+// it by `dotnet run --project environment/cli -- train --config cold-blur-mnist --out data/checkpoints/cold-blur-mnist` (its card is below).
 
 // %%
 string modelFolder = Environment.GetEnvironmentVariable("DIFFUSION_COLD_BLUR") ?? "../data/checkpoints/cold-blur-mnist";
 if (!File.Exists(Path.Combine(modelFolder, "model.safetensors")))
     throw new FileNotFoundException($"the shipped restorer '{Path.GetFullPath(modelFolder)}/model.safetensors' is missing; train it from the repository root with\n"
-        + "  bash environment/train.sh --config cold-blur-mnist --out data/checkpoints/cold-blur-mnist --threads 2");
+        + "  dotnet run --project environment/cli -- train --config cold-blur-mnist --out data/checkpoints/cold-blur-mnist --threads 2");
 var cold = ColdModel.Load(modelFolder);
 var card = cold.Card;
 Console.WriteLine($"{card.Name}: {card.Parameters:N0} parameters, {card.Steps} steps of batch {card.Training?.BatchSize}, {card.WallTimeSeconds / 60:F0} min, final L1 loss {card.FinalLoss:F4}");
@@ -340,7 +340,7 @@ if (result.NearestTrainingDistance < 1.0) throw new Exception("generated digits 
 // %% [markdown]
 // ## The full table
 //
-// `bash environment/evaluate.sh cold` measures the same things at full size (100 digits per row, 1,000 generated digits)
+// `dotnet run --project environment/cli -- evaluate cold` measures the same things at full size (100 digits per row, 1,000 generated digits)
 // and writes `data/results/cold-mnist.json`; here is what it wrote.
 
 // %%
@@ -355,7 +355,7 @@ Console.WriteLine($"generation: {gen["samples"]} digits, FID {(double)gen["fid"]
 // ## What to try
 //
 // * Train the mask and super-resolution restorers (`--config cold-mask-mnist`, `cold-sr-mnist`) and run
-//   `environment/evaluate.sh cold`: it picks up every trained model.
+//   `dotnet run --project environment/cli -- evaluate cold`: it picks up every trained model.
 // * Start Algorithm 2 from s = 30 instead of T: how much of the digit survives, and does the restorer recover it?
 // * Drop the 0.002 noise in `BlurGeneration` (noise: 0) and count how many distinct digits 100 samples give.
 

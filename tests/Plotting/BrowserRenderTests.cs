@@ -9,7 +9,7 @@ namespace Diffusion.Tests.Plotting;
 
 /// <summary>
 /// Opens exported figures in Debian's headless Chromium with no network, takes a screenshot and checks that the
-/// plotly.js Plotly.NET embeds drew them. Chromium comes from environment/setup.sh; without it the tests fail saying so.
+/// plotly.js Plotly.NET embeds drew them. Chromium comes from environment/setup-dev.sh; without it the tests skip saying so (and fail under CI=true).
 /// </summary>
 [Collection(NotebookStateCollection.Name)]
 public class BrowserRenderTests(ITestOutputHelper output)
@@ -17,7 +17,7 @@ public class BrowserRenderTests(ITestOutputHelper output)
     /// <summary>The local require.js of Debian's libjs-requirejs (what classic Jupyter and nbconvert's templates load).</summary>
     internal const string RequireJs = "/usr/share/javascript/requirejs/require.min.js";
 
-    [Fact]
+    [SkippableFact]
     public void SavedPage_DrawsALineAndAHeatmapInSubplots()
     {
         RequireChromium();
@@ -43,7 +43,7 @@ public class BrowserRenderTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void AnimatedImageGrid_PlaysToItsLastFrame()
     {
         RequireChromium();
@@ -72,7 +72,7 @@ public class BrowserRenderTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void NotebookOutputs_DrawWithRequireJsLoadedFirst()
     {
         RequireChromium();
@@ -129,7 +129,7 @@ public class BrowserRenderTests(ITestOutputHelper output)
         return Figures.Animation(frames, frameDurationMs: 50);
     }
 
-    /// <summary>Chromium is part of the test set-up: its absence fails the test with the fix, never passes it silently.</summary>
+    /// <summary>Chromium is a developer's extra: without it the test skips with the fix (and fails under CI=true), never passes silently.</summary>
     private static void RequireChromium() =>
-        Assert.True(Chromium.Available, $"{Chromium.Path} is not installed: run environment/setup.sh (it installs chromium)");
+        Support.HostTool.Require(Chromium.Available, $"{Chromium.Path} is not installed: run environment/setup-dev.sh (it installs chromium)");
 }

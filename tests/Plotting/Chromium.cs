@@ -5,7 +5,7 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace Diffusion.Tests.Plotting;
 
 /// <summary>
-/// Debian's headless Chromium (installed by environment/setup.sh): loads a local page with networking off and takes
+/// Debian's headless Chromium (installed by environment/setup-dev.sh): loads a local page with networking off and takes
 /// a screenshot, to check that plotly.js really drew a figure offline.
 /// </summary>
 internal static class Chromium

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Diffusion.IO;
-using Diffusion.Tests.Support;
 using Diffusion.Training;
 
 namespace Diffusion.Tests.Training;
@@ -8,17 +7,17 @@ namespace Diffusion.Tests.Training;
 /// <summary>
 /// A training run killed with SIGKILL at random moments (between steps, inside a step, while a checkpoint is written,
 /// during start-up) always leaves an intact checkpoint (or none yet), and resuming from it ends with the same weights,
-/// bit for bit, as a run that was never interrupted. The training command runs in a child process on a tiny config.
+/// bit for bit, as a run that was never interrupted. The course tool's train command runs in a child process on a tiny config.
 /// </summary>
 public class KillResumeTests
 {
     /// <summary>Trials in the suite; DIFFUSION_KILL_TRIALS=20 runs the measurement (README, "Reliability").</summary>
     private static int Trials => int.TryParse(Environment.GetEnvironmentVariable("DIFFUSION_KILL_TRIALS"), out int n) && n > 0 ? n : 3;
 
-    private static string TrainCommand()
+    /// <summary>The course tool as the tests' build output holds it (it references the tool), beside the patched TorchSharp.dll.</summary>
+    private static string CourseTool()
     {
-        string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;   // tests/bin/CONFIGURATION/net10.0/
-        string path = Path.Combine(Repository.Root(), "environment", "train", "bin", configuration, "net10.0", "Diffusion.Train.dll");
+        string path = Path.Combine(AppContext.BaseDirectory, "diffusion.dll");
         Assert.True(File.Exists(path), $"{path} is not built: build Diffusion.slnx");
         return path;
     }
@@ -31,7 +30,7 @@ public class KillResumeTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { TrainCommand(), "--config", "ddpm-mnist-tiny", "--synthetic", "--steps", "12", "--checkpoint-every", "1",
+        foreach (var a in new[] { CourseTool(), "train", "--config", "ddpm-mnist-tiny", "--synthetic", "--steps", "12", "--checkpoint-every", "1",
                      "--threads", "1", "--resume", "--out", folder })
         {
             start.ArgumentList.Add(a);

@@ -151,11 +151,11 @@ public class SamplingTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("pc:100", "pc:100", SamplerKind.Pc, 100, 1e-5)]
-    [InlineData("ddim-50", "ddim:50", SamplerKind.Ddim, 50, 1e-5)]
+    [InlineData("ddim:50", "ddim:50", SamplerKind.Ddim, 50, 1e-5)]
     [InlineData("EM:7", "em:7", SamplerKind.Em, 7, 1e-5)]
     [InlineData("ode:1e-3", "ode:0.001", SamplerKind.Ode, 1000, 1e-3)]
-    [InlineData("ode-1e-3", "ode:0.001", SamplerKind.Ode, 1000, 1e-3)]
-    public void Parse_ReadsBothSpellings(string spec, string name, SamplerKind kind, int steps, double tolerance)
+    [InlineData("ode:1E-3", "ode:0.001", SamplerKind.Ode, 1000, 1e-3)]
+    public void Parse_ReadsKindColonValue(string spec, string name, SamplerKind kind, int steps, double tolerance)
     {
         var (parsedName, options) = SamplingOptions.Parse(spec);
         Assert.Equal(name, parsedName);
@@ -170,10 +170,22 @@ public class SamplingTests(ITestOutputHelper output)
     [InlineData("ode:-1")]
     [InlineData("heun:10")]
     [InlineData("3:10")]
+    [InlineData("ode:nan")]
     public void Parse_RefusesWhatIsNotASampler(string spec)
     {
         var e = Assert.Throws<ArgumentException>(() => SamplingOptions.Parse(spec));
         Assert.Contains(spec, e.Message);
+    }
+
+    /// <summary>The one spelling is kind:value: the older ddim-50 is refused with the spelling to write instead.</summary>
+    [Theory]
+    [InlineData("ddim-50", "ddim:50")]
+    [InlineData("ode-1e-3", "ode:1e-3")]
+    [InlineData("PC-100", "pc:100")]
+    public void Parse_RefusesTheDashSpelling_NamingTheColonOne(string spec, string instead)
+    {
+        var e = Assert.Throws<ArgumentException>(() => SamplingOptions.Parse(spec));
+        Assert.Contains($"write {instead}", e.Message);
     }
 
     /// <summary>[0, 1] samples (VE) map to [−1, 1] as 2x − 1, clamped first; [−1, 1] samples are only clamped.</summary>
@@ -190,7 +202,7 @@ public class SamplingTests(ITestOutputHelper output)
 
     /// <summary>
     /// With <c>fromCheckpoint</c> the run's checkpoint (EMA weights) is loaded even when model.* is there; FID of a VE folder by
-    /// <see cref="SampleQuality.Measure(TrainedModel, SamplingOptions, string, Diffusion.Metrics.FeatureNetwork, Tensor, int, int, ulong)"/>.
+    /// <see cref="SampleQuality.Measure(TrainedModel, SamplingOptions, string, Diffusion.Metrics.FeatureNetwork, Tensor, int, int, ulong, Action{double})"/>.
     /// </summary>
     [Fact]
     public void NcsnPpMnistRun_CheckpointLoads_AndItsSamplesGetAFid()

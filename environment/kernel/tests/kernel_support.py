@@ -1,7 +1,7 @@
 """Shared set-up of the kernel tests: which kernelspec to run.
 
 By default the tests run the kernel built in this checkout through a temporary kernelspec (so they test
-this build even when another kernel is installed as `.net-csharp`). Set DIFFUSION_KERNEL_NAME=.net-csharp
+this build even when another build is installed as `diffusion-csharp`). Set DIFFUSION_KERNEL_NAME=diffusion-csharp
 to test the installed kernelspec instead.
 """
 import atexit
@@ -16,12 +16,19 @@ DLL = os.path.join(KERNEL_DIR, "bin", "Release", "net10.0", "Diffusion.Kernel.dl
 TEST_KERNEL_NAME = "diffusion-csharp-test"
 
 
+def skip_or_fail(test, reason):
+    """Skips a test whose host tool is missing, with the reason; under CI=true fails instead, so CI cannot hide a missing install."""
+    if os.environ.get("CI", "").lower() == "true":
+        test.fail(reason + " (CI=true: a missing install fails the test)")
+    test.skipTest(reason)
+
+
 def kernel_name():
     name = os.environ.get("DIFFUSION_KERNEL_NAME")
     if name:
         return name
     if not os.path.exists(DLL):
-        raise RuntimeError(f"the kernel is not built: {DLL} (run environment/setup.sh)")
+        raise RuntimeError(f"the kernel is not built: {DLL} (run `dotnet run --project environment/cli -- setup`)")
     root = tempfile.mkdtemp(prefix="diffusion-kernelspec-")
     atexit.register(shutil.rmtree, root, ignore_errors=True)
     spec_dir = os.path.join(root, "kernels", TEST_KERNEL_NAME)

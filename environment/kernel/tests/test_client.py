@@ -12,7 +12,7 @@ import nbformat
 from jupyter_client.manager import start_new_kernel
 from nbclient import NotebookClient
 
-from kernel_support import KERNEL_DIR, KERNEL_NAME
+from kernel_support import KERNEL_DIR, KERNEL_NAME, skip_or_fail
 
 LIB_DLL = os.path.join(KERNEL_DIR, "..", "..", "bin", "Release", "net10.0", "Diffusion.Lib.dll")
 
@@ -273,12 +273,12 @@ class InstalledKernelspecTests(unittest.TestCase):
         from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
         try:
-            spec = KernelSpecManager().get_kernel_spec(".net-csharp")
+            spec = KernelSpecManager().get_kernel_spec("diffusion-csharp")
         except NoSuchKernel:
-            self.skipTest("the kernelspec .net-csharp is not installed (run environment/setup.sh)")
+            skip_or_fail(self, "the kernelspec diffusion-csharp is not installed (run `dotnet run --project environment/cli -- setup`)")
         if not any(a.endswith("Diffusion.Kernel.dll") for a in spec.argv):
-            self.skipTest("another kernel is installed as .net-csharp: " + json.dumps(spec.argv))
-        self.assertEqual(spec.display_name, ".NET (C#)")
+            self.fail("another kernel is installed as diffusion-csharp: " + json.dumps(spec.argv))
+        self.assertEqual(spec.display_name, "C# (diffusion course)")
         self.assertEqual(spec.language, "C#")
         self.assertEqual(spec.interrupt_mode, "message")
         self.assertEqual(spec.argv[-1], "{connection_file}")

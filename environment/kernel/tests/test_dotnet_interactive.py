@@ -9,7 +9,7 @@ import nbformat
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from nbclient import NotebookClient
 
-from kernel_support import KERNEL_DIR, KERNEL_NAME
+from kernel_support import KERNEL_DIR, KERNEL_NAME, skip_or_fail
 
 DOTNET_INTERACTIVE = "dotnet-interactive-csharp"
 ROOT = os.path.dirname(os.path.dirname(KERNEL_DIR))
@@ -31,8 +31,9 @@ def dotnet_interactive_spec(test):
     try:
         return KernelSpecManager().get_kernel_spec(DOTNET_INTERACTIVE)
     except NoSuchKernel:
-        test.fail(f"the kernelspec {DOTNET_INTERACTIVE} is not installed: run environment/setup.sh "
-                  "(it restores .NET Interactive from .config/dotnet-tools.json and installs the kernelspec)")
+        skip_or_fail(test, f"the kernelspec {DOTNET_INTERACTIVE} is not installed: run "
+                     "`dotnet run --project environment/cli -- kernel install --dotnet-interactive` (environment/setup-dev.sh does; it "
+                     "restores .NET Interactive from .config/dotnet-tools.json and installs the kernelspec)")
 
 
 def execute(kernel, sources, folder):

@@ -1,12 +1,21 @@
 """The Jupyter project's conformance suite (jupyter_kernel_test) against the course's C# kernel."""
 import unittest
 
-import jupyter_kernel_test
+try:
+    import jupyter_kernel_test
+except ImportError:  # a host without the conformance suite: one test says so (skipped, or failed under CI=true)
+    jupyter_kernel_test = None
 
-from kernel_support import KERNEL_NAME
+from kernel_support import KERNEL_NAME, skip_or_fail
 
 
-class CSharpKernelTests(jupyter_kernel_test.KernelTests):
+class ConformanceSuiteInstalled(unittest.TestCase):
+    def test_jupyter_kernel_test_is_installed(self):
+        if jupyter_kernel_test is None:
+            skip_or_fail(self, "jupyter_kernel_test is not installed (apt install python3-jupyter-kernel-test, or pip install jupyter_kernel_test)")
+
+
+class CSharpKernelTests(jupyter_kernel_test.KernelTests if jupyter_kernel_test is not None else object):
     kernel_name = KERNEL_NAME
     language_name = "C#"
     file_extension = ".cs"

@@ -5,7 +5,9 @@ import os
 import sys
 import unittest
 
-from kernel_support import KERNEL_DIR, KERNEL_NAME
+from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+from kernel_support import KERNEL_DIR, KERNEL_NAME, skip_or_fail
 
 ROOT = os.path.dirname(os.path.dirname(KERNEL_DIR))
 LIB_DLL = os.path.join(ROOT, "bin", "Release", "net10.0", "Diffusion.Lib.dll")
@@ -26,6 +28,11 @@ class LifetimeStressTests(unittest.TestCase):
         self.check(KERNEL_NAME)
 
     def test_dotnet_interactive_survives_forced_collections(self):
+        try:
+            KernelSpecManager().get_kernel_spec("dotnet-interactive-csharp")
+        except NoSuchKernel:
+            skip_or_fail(self, "the kernelspec dotnet-interactive-csharp is not installed "
+                               "(dotnet run --project environment/cli -- kernel install --dotnet-interactive)")
         self.check("dotnet-interactive-csharp")
 
 
