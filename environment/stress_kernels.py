@@ -4,7 +4,8 @@ Usage: /usr/bin/python3 environment/stress_kernels.py [--kernel NAME ...] [--sec
                                                      [--library PATH/Diffusion.Lib.dll]
 
 For each kernel (default: the course kernel built in this checkout, through a temporary kernelspec as the kernel tests
-use, and .NET Interactive `dotnet-interactive-csharp`; name `diffusion-csharp` to run the installed one) a fresh
+use, and .NET Interactive `dotnet-interactive-csharp`; `--kernel this` names the first, `--kernel diffusion-csharp` the
+installed course kernel) a fresh
 kernel runs the course's preamble (#r the library, TorchEngine.Initialize) and then the cell, whose loop of
 tensor-scalar operators and temporary tensors runs for N seconds (default 60) beside a thread forcing garbage
 collections. Prints one line per kernel: operations, collections, failures, wrong values, and which TorchSharp.dll
@@ -97,7 +98,11 @@ def main():
     if not library.exists():
         sys.exit(f"{library} is not built: dotnet build Diffusion.slnx -c Release")
     all_ok = True
-    for kernel in args.kernel or default_kernels():
+    kernels = args.kernel or default_kernels()
+    if "this" in kernels:   # this checkout's course kernel, under the kernel tests' temporary kernelspec
+        from kernel_support import KERNEL_NAME
+        kernels = [KERNEL_NAME if k == "this" else k for k in kernels]
+    for kernel in kernels:
         ok, line = stress(kernel, args.seconds, args.ops, library)
         print(line, flush=True)
         all_ok &= ok

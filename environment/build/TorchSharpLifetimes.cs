@@ -11,8 +11,10 @@
 // The rule applied here. An owner type is a reference type of TorchSharp.dll whose finalizer frees a native object held
 // as a raw IntPtr (Tensor and its subclasses, Scalar, Generator, ...; types that hold a SafeHandle, such as Module, are
 // already kept alive by the marshaller). In every method of TorchSharp.dll that calls a P/Invoke or reads an owner's
-// handle, these stay reachable until the method returns:
+// handle, or calls a method that turns owners into handles (ToHandleArray), these stay reachable until it returns:
 //   - `this`, each parameter and each local whose type is an owner or holds owners (Tensor[], IList<Tensor>, ...);
+//   - each ReadOnlySpan<Tensor> parameter, by copying it at the return (GC.KeepAlive(span.ToArray())): torch.cat(Tensor[])
+//     passes its array on as a span, and the span method hands only IntPtr[] to the one that calls LibTorch;
 //   - each owner whose handle the method read (the read `call Owner::get_Handle` becomes `dup; stloc tmp; call
 //     Owner::get_Handle`, tmp a new local per read), unless it was read from `this` or from a kept parameter that the
 //     method never reassigns, which are kept already.
@@ -37,11 +39,13 @@ public sealed record LifetimePatchResult(IReadOnlyList<string> Methods, int Kept
 /// <param name="Parameters">The kept parameters (not <c>this</c>).</param>
 /// <param name="Locals">The kept locals that the stock method declares.</param>
 /// <param name="Reads">The reads of an owner's handle whose object gets a new local.</param>
+/// <param name="Spans">The <c>ReadOnlySpan</c>/<c>Span</c> parameters of owners: kept by copying them at the return
+/// (<c>GC.KeepAlive(span.ToArray())</c>), which keeps the array behind the span reachable until then.</param>
 public sealed record KeptObjects(bool This, IReadOnlyList<ParameterDefinition> Parameters, IReadOnlyList<VariableDefinition> Locals,
-    IReadOnlyList<Instruction> Reads)
+    IReadOnlyList<Instruction> Reads, IReadOnlyList<ParameterDefinition> Spans)
 {
     /// <summary>How many objects each <c>ret</c> keeps alive.</summary>
-    public int Count => (This ? 1 : 0) + Parameters.Count + Locals.Count + Reads.Count;
+    public int Count => (This ? 1 : 0) + Parameters.Count + Locals.Count + Reads.Count + Spans.Count;
 }
 
 /// <summary>The rewrite of TorchSharp.dll that keeps tensors and scalars alive while LibTorch reads them.</summary>
@@ -86,7 +90,7 @@ public static class TorchSharpLifetimes
     {
         if (!method.HasBody) return null;
         var instructions = method.Body.Instructions;
-        bool selected = instructions.Any(i => i.Operand is MethodDefinition d && d.IsPInvokeImpl)
+        bool selected = instructions.Any(i => i.Operand is MethodDefinition d && (d.IsPInvokeImpl || IsHandleProducer(d, owners)))
             || instructions.Any(i => IsHandleRead(i, owners));
         if (!selected) return null;
         bool keepThis = method.HasThis && owners.Contains(method.DeclaringType);
@@ -104,7 +108,8 @@ public static class TorchSharpLifetimes
                 reads.Add(instructions[i]);
             }
         }
-        var kept = new KeptObjects(keepThis, parameters, locals, reads);
+        var spans = method.Parameters.Where(p => IsSpanOfOwners(p.ParameterType, owners)).ToList();
+        var kept = new KeptObjects(keepThis, parameters, locals, reads, spans);
         return kept.Count == 0 ? null : kept;
     }
 
@@ -200,17 +205,22 @@ public static class TorchSharpLifetimes
             }
         }
         if (newLocal - stockLocals != expected.Reads.Count) return Mismatch(patched, "reads");
+        var loads = ExpectedLoads(expected, stockLocals);
+        int length = loads.Sum(l => l.Length + 1);
         for (int i = 0; i < list.Count; i++)
         {
             if (list[i].OpCode.Code != Code.Ret) continue;
-            int start = i - 2 * expected.Count;
-            if (start < 0) return Mismatch(patched, "ret");
-            int k = 0;
-            var loads = ExpectedLoads(expected, stockLocals);
-            for (int j = start; j < i; j += 2, k++)
+            int j = i - length;
+            if (j < 0) return Mismatch(patched, "ret");
+            foreach (var load in loads)
             {
-                if (!IsKeepAlive(list[j + 1]) || LoadText(list[j]) != loads[k]) return Mismatch(patched, "ret");
-                inserted[j] = inserted[j + 1] = true;
+                foreach (string text in load)
+                {
+                    if (LoadText(list[j]) != text) return Mismatch(patched, "ret");
+                    inserted[j++] = true;
+                }
+                if (!IsKeepAlive(list[j])) return Mismatch(patched, "ret");
+                inserted[j++] = true;
             }
         }
         return Canonical(patched, inserted);
@@ -317,19 +327,37 @@ public static class TorchSharpLifetimes
         instruction.OpCode.Code == Code.Ldarg_0 || (instruction.OpCode.Code is Code.Ldarg or Code.Ldarg_S
             && instruction.Operand is ParameterDefinition p && p.Index == -1);
 
-    private static List<string> ExpectedLoads(KeptObjects kept, int stockLocals)
+    /// <summary>The instructions (as <see cref="LoadText"/>) that load each kept object, in the rule's order.</summary>
+    private static List<string[]> ExpectedLoads(KeptObjects kept, int stockLocals)
     {
-        var loads = new List<string>();
-        if (kept.This) loads.Add("ldarg this");
-        loads.AddRange(kept.Parameters.Select(p => "ldarg A" + p.Index));
-        loads.AddRange(kept.Locals.Select(v => "ldloc V" + v.Index));
-        loads.AddRange(Enumerable.Range(stockLocals, kept.Reads.Count).Select(i => "ldloc V" + i));
+        var loads = new List<string[]>();
+        if (kept.This) loads.Add(["ldarg this"]);
+        loads.AddRange(kept.Parameters.Select(p => new[] { "ldarg A" + p.Index }));
+        loads.AddRange(kept.Locals.Select(v => new[] { "ldloc V" + v.Index }));
+        loads.AddRange(Enumerable.Range(stockLocals, kept.Reads.Count).Select(i => new[] { "ldloc V" + i }));
+        loads.AddRange(kept.Spans.Select(p => new[] { "ldarga A" + p.Index, "call ToArray" }));
         return loads;
     }
+
+    /// <summary>True for <c>ReadOnlySpan&lt;T&gt;</c> or <c>Span&lt;T&gt;</c> with T an owner or a container of owners.</summary>
+    private static bool IsSpanOfOwners(TypeReference type, HashSet<TypeDefinition> owners) =>
+        type is GenericInstanceType { ElementType.FullName: "System.ReadOnlySpan`1" or "System.Span`1" } span
+        && Contains(span.GenericArguments[0], owners);
+
+    /// <summary>
+    /// A method of the module that turns owners into handles: it takes (or is called on) an owner or a container of owners
+    /// and returns <c>IntPtr</c> or <c>IntPtr[]</c> (<c>get_Handle</c>, <c>ToHandleArray</c>). Its caller passes the handles on.
+    /// </summary>
+    private static bool IsHandleProducer(MethodDefinition method, HashSet<TypeDefinition> owners) =>
+        method.ReturnType.FullName is "System.IntPtr" or "System.IntPtr[]"
+        && ((method.HasThis && owners.Contains(method.DeclaringType))
+            || method.Parameters.Any(p => Holds(p.ParameterType, owners) || IsSpanOfOwners(p.ParameterType, owners)));
 
     private static string LoadText(Instruction instruction) => instruction.OpCode.Code switch
     {
         Code.Ldarg when instruction.Operand is ParameterDefinition p => p.Index == -1 ? "ldarg this" : "ldarg A" + p.Index,
+        Code.Ldarga when instruction.Operand is ParameterDefinition p => "ldarga A" + p.Index,
+        Code.Call when instruction.Operand is MethodReference { Name: "ToArray" } => "call ToArray",
         Code.Ldloc when instruction.Operand is VariableDefinition v => "ldloc V" + v.Index,
         _ => instruction.ToString(),
     };
@@ -339,15 +367,15 @@ public static class TorchSharpLifetimes
         var body = method.Body;
         body.SimplifyMacros();
         var il = body.GetILProcessor();
-        var loads = new List<Func<Instruction>>();
-        if (kept.This) loads.Add(() => Instruction.Create(OpCodes.Ldarg, body.ThisParameter));
-        foreach (var parameter in kept.Parameters) loads.Add(() => Instruction.Create(OpCodes.Ldarg, parameter));
-        foreach (var local in kept.Locals) loads.Add(() => Instruction.Create(OpCodes.Ldloc, local));
+        var loads = new List<Func<Instruction[]>>();
+        if (kept.This) loads.Add(() => [Instruction.Create(OpCodes.Ldarg, body.ThisParameter)]);
+        foreach (var parameter in kept.Parameters) loads.Add(() => [Instruction.Create(OpCodes.Ldarg, parameter)]);
+        foreach (var local in kept.Locals) loads.Add(() => [Instruction.Create(OpCodes.Ldloc, local)]);
         foreach (var read in kept.Reads)
         {
             var local = new VariableDefinition(method.Module.ImportReference(((MethodReference)read.Operand).DeclaringType));
             body.Variables.Add(local);
-            loads.Add(() => Instruction.Create(OpCodes.Ldloc, local));
+            loads.Add(() => [Instruction.Create(OpCodes.Ldloc, local)]);
             // The read itself becomes the dup, so a branch that reached the read now reaches the dup.
             var call = Instruction.Create(read.OpCode, (MethodReference)read.Operand);
             read.OpCode = OpCodes.Dup;
@@ -356,27 +384,31 @@ public static class TorchSharpLifetimes
             il.InsertAfter(read, store);
             il.InsertAfter(store, call);
         }
+        foreach (var span in kept.Spans)
+        {
+            // span.ToArray(): !0[] ReadOnlySpan`1<T>::ToArray(), read at the return, so the span (and the array or
+            // stack memory behind it) stays reachable until then.
+            var open = ((GenericInstanceType)span.ParameterType).ElementType;
+            if (open.GenericParameters.Count == 0)
+            {
+                open.GenericParameters.Add(new GenericParameter("T", open));   // so that !0 can be written
+            }
+            var toArray = new MethodReference("ToArray", new ArrayType(open.GenericParameters[0]), span.ParameterType) { HasThis = true };
+            loads.Add(() => [Instruction.Create(OpCodes.Ldarga, span), Instruction.Create(OpCodes.Call, toArray)]);
+        }
         foreach (var ret in body.Instructions.Where(i => i.OpCode.Code == Code.Ret).ToList())
         {
             // Likewise the ret becomes the first load, so every branch to the ret passes through the KeepAlive calls
             // (and an exception handler that ended at the ret still ends before them).
-            var first = loads[0]();
-            ret.OpCode = first.OpCode;
-            ret.Operand = first.Operand;
+            var sequence = loads.SelectMany(load => load().Append(Instruction.Create(OpCodes.Call, keepAlive))).ToList();
+            ret.OpCode = sequence[0].OpCode;
+            ret.Operand = sequence[0].Operand;
             var last = ret;
-            for (int k = 0; k < loads.Count; k++)
+            foreach (var instruction in sequence.Skip(1).Append(Instruction.Create(OpCodes.Ret)))
             {
-                if (k > 0)
-                {
-                    var load = loads[k]();
-                    il.InsertAfter(last, load);
-                    last = load;
-                }
-                var call = Instruction.Create(OpCodes.Call, keepAlive);
-                il.InsertAfter(last, call);
-                last = call;
+                il.InsertAfter(last, instruction);
+                last = instruction;
             }
-            il.InsertAfter(last, Instruction.Create(OpCodes.Ret));
         }
         body.InitLocals = body.InitLocals || kept.Reads.Count > 0;
         body.OptimizeMacros();

@@ -39,7 +39,7 @@ try
                     2 => x.pow(2),
                     3 => x + 1.0,
                     4 => x.neg().mul(y.neg()),
-                    _ => cat(new[] { x.neg().view(1), y.neg().view(1) }).sum(),
+                    _ => cat(new Tensor[] { x.neg().view(1), y.neg().view(1) }).sum(),
                 };
                 if (result.item<float>() != expected) { wrong++; firstError ??= $"{result.item<float>()} for {expected}"; }
             }

@@ -94,7 +94,7 @@ public static class LifetimeStress
                             2 => x.pow(2),
                             3 => x + 1.0,
                             4 => x.neg().mul(y.neg()),
-                            _ => cat([x.neg().view(1), y.neg().view(1)]).sum(),
+                            _ => cat(new Tensor[] { x.neg().view(1), y.neg().view(1) }).sum(),   // the array overload, as a cell writes it
                         };
                         float value = result.item<float>();
                         if (value != expected)
