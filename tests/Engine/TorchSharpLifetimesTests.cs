@@ -73,8 +73,8 @@ public class TorchSharpLifetimesTests
             Assert.True(patchedMethods.Remove(method.FullName, out var copy), $"{method.FullName} is missing from the build copy");
             int stockLocals = method.Body.Variables.Count;
             var kept = TorchSharpLifetimes.Kept(method, owners);
-            var expected = TorchSharpLifetimes.Canonical(method.Body);
-            var actual = kept is null ? TorchSharpLifetimes.Canonical(copy!.Body) : TorchSharpLifetimes.WithoutInsertions(copy!.Body, kept, stockLocals);
+            var expected = TorchSharpLifetimesCheck.Canonical(method.Body);
+            var actual = kept is null ? TorchSharpLifetimesCheck.Canonical(copy!.Body) : TorchSharpLifetimesCheck.WithoutInsertions(copy!.Body, kept, stockLocals);
             if (!expected.SequenceEqual(actual)) wrong.Add(method.FullName);
             if (kept is null) same++; else changed++;
         }
@@ -108,14 +108,14 @@ public class TorchSharpLifetimesTests
         static MethodDefinition Div(ModuleDefinition module) => module.GetType("TorchSharp.torch/Tensor").Methods
             .Single(m => m.Name == "div" && m.Parameters.Count == 2 && m.Parameters[0].ParameterType.Name == "Scalar");
         var kept = TorchSharpLifetimes.Kept(Div(stock), TorchSharpLifetimes.OwnerTypes(stock))!;
-        var expected = TorchSharpLifetimes.Canonical(Div(stock).Body);
+        var expected = TorchSharpLifetimesCheck.Canonical(Div(stock).Body);
         var patched = Div(copy).Body;
-        Assert.Equal(expected, TorchSharpLifetimes.WithoutInsertions(patched, kept, Div(stock).Body.Variables.Count));
+        Assert.Equal(expected, TorchSharpLifetimesCheck.WithoutInsertions(patched, kept, Div(stock).Body.Variables.Count));
         var ret = patched.Instructions.Single(i => i.OpCode == OpCodes.Ret);
         var il = patched.GetILProcessor();
         il.Remove(ret.Previous);   // the Scalar's GC.KeepAlive
         il.Remove(ret.Previous);   // and its load
-        Assert.NotEqual(expected, TorchSharpLifetimes.WithoutInsertions(patched, kept, Div(stock).Body.Variables.Count));
+        Assert.NotEqual(expected, TorchSharpLifetimesCheck.WithoutInsertions(patched, kept, Div(stock).Body.Variables.Count));
     }
 
     [Fact]
