@@ -57,8 +57,24 @@ public sealed class ColdModel : IDisposable
                 $"{folder} has no {stem}.safetensors/{stem}.json; train one with environment/train.sh --config cold-blur-mnist --out {folder}", weights);
         }
         var card = ModelCard.Load(cardPath);
-        var config = UNetConfig.FromJson(card.ArchitectureConfig?.ToJsonString() ?? throw new InvalidDataException($"{cardPath} has no architectureConfig"));
-        var degradation = DegradationFor(card.Name);
+        if (string.IsNullOrEmpty(card.Architecture))
+        {
+            throw new InvalidDataException($"{cardPath}: the card has no 'architecture' (a cold-diffusion restorer is a UNet)");
+        }
+        if (card.Architecture != nameof(UNet))
+        {
+            throw new InvalidDataException($"{cardPath}: a cold-diffusion restorer is a UNet, this card says '{card.Architecture}'");
+        }
+        var config = CardConfig.Read(card, cardPath, weights, UNetConfig.FromJson, c => c.Validate(), c => c.MinimumParameters());
+        Degradation degradation;
+        try
+        {
+            degradation = DegradationFor(card.Name);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{cardPath}: the card's name says which degradation the model undoes: {e.Message}", e);
+        }
         var network = new UNet(config);
         try
         {

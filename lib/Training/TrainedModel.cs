@@ -119,7 +119,6 @@ public sealed class TrainedModel : IDisposable
         }
         string weights = Path.Combine(folder, stem + ".safetensors"), cardPath = Path.Combine(folder, stem + ".json");
         var card = ModelCard.Load(cardPath);
-        string config = card.ArchitectureConfig?.ToJsonString() ?? throw new InvalidDataException($"{cardPath} has no architectureConfig");
         var target = device ?? TorchEngine.Device;
         nn.Module<Tensor, Tensor, Tensor> network;
         UNetConfig? unet = null;
@@ -127,16 +126,18 @@ public sealed class TrainedModel : IDisposable
         switch (card.Architecture)
         {
             case nameof(Models.UNet) when card.Process is null || card.Process.StartsWith("DDPM", StringComparison.Ordinal):
-                unet = UNetConfig.FromJson(config);
+                unet = CardConfig.Read(card, cardPath, weights, UNetConfig.FromJson, c => c.Validate(), c => c.MinimumParameters());
                 network = new Models.UNet(unet);
                 break;
             case nameof(Models.NcsnPp):
-                ncsnpp = NcsnPpConfig.FromJson(config);
+                ncsnpp = CardConfig.Read(card, cardPath, weights, NcsnPpConfig.FromJson, c => c.Validate(), c => c.MinimumParameters());
                 network = new Models.NcsnPp(ncsnpp);
                 break;
+            case "" or null:
+                throw new InvalidDataException($"{cardPath}: the card has no 'architecture' (UNet or NcsnPp)");
             default:
                 throw new InvalidDataException($"{cardPath}: cannot sample a {card.Architecture} trained for '{card.Process}'; " +
-                    "the sampling command takes DDPM UNets (ε-prediction) and VE NCSN++ score models");
+                    "the sampling command takes DDPM UNets (ε-prediction, a 'process' starting with DDPM) and VE NCSN++ score models");
         }
         try
         {
