@@ -1,3 +1,4 @@
+using Diffusion.Engine;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,10 +15,23 @@ public delegate Tensor EpsilonModel(Tensor x, Tensor t);
 /// <summary>Adapters to <see cref="EpsilonModel"/>.</summary>
 public static class EpsilonModels
 {
-    /// <summary>The module's forward call (hooks included) as an <see cref="EpsilonModel"/>.</summary>
-    public static EpsilonModel From(nn.Module<Tensor, Tensor, Tensor> module)
+    /// <summary>
+    /// The module's forward call (hooks included) as an <see cref="EpsilonModel"/>, computing in <paramref name="precision"/>:
+    /// with <see cref="Precision.BFloat16"/> the call runs in a bfloat16 <see cref="Autocast"/> block and ε̂ comes back in
+    /// float32, so that the sampler's own arithmetic stays float32.
+    /// </summary>
+    public static EpsilonModel From(nn.Module<Tensor, Tensor, Tensor> module, Precision precision = Precision.Float32)
     {
         ArgumentNullException.ThrowIfNull(module);
-        return module.call;
+        if (precision == Precision.Float32)
+        {
+            return module.call;
+        }
+        return (x, t) =>
+        {
+            using var scope = NewDisposeScope();
+            using var autocast = Autocast.Enter(precision, x.device_type);
+            return module.call(x, t).to(x.dtype).MoveToOuterDisposeScope();
+        };
     }
 }
