@@ -20,7 +20,7 @@ public sealed class DdimSampler : Sampler
     /// <summary>A DDIM sampler for <paramref name="schedule"/>.</summary>
     /// <param name="schedule">The training schedule.</param>
     /// <param name="eta">η ≥ 0, the scale of the per-step noise (0: deterministic).</param>
-    /// <param name="steps">The number of sampling steps (<see cref="Sampler.SetTimesteps"/>; may be changed later); null means T.</param>
+    /// <param name="steps">The number of sampling steps (<see cref="Sampler.SetTimesteps(int)"/>; may be changed later); null means T.</param>
     /// <param name="clipSample">Clip x̂_0 to [−1, 1] (off by default, as in the DDIM code).</param>
     /// <param name="spacing">How the steps are spaced.</param>
     public DdimSampler(NoiseSchedule schedule, double eta = 0.0, int? steps = 50, bool clipSample = false, TimestepSpacing spacing = TimestepSpacing.Leading)
@@ -44,7 +44,7 @@ public sealed class DdimSampler : Sampler
     /// <summary>σ for a step from <paramref name="t"/> to the next timestep of the list.</summary>
     public double Sigma(int t)
     {
-        double alphaBar = AlphaBar(t), alphaBarPrev = AlphaBar(PreviousTimestep(t));
+        double alphaBar = Schedule.AlphaBar(t), alphaBarPrev = Schedule.AlphaBar(PreviousTimestep(t));
         return Eta * Math.Sqrt((1 - alphaBarPrev) / (1 - alphaBar)) * Math.Sqrt(1 - alphaBar / alphaBarPrev);
     }
 
@@ -53,11 +53,11 @@ public sealed class DdimSampler : Sampler
     {
         CheckShapes(modelOutput, x);
         int s = PreviousTimestep(t);
-        double alphaBar = AlphaBar(t), alphaBarPrev = AlphaBar(s);
+        double alphaBar = Schedule.AlphaBar(t), alphaBarPrev = Schedule.AlphaBar(s);
 
         using var scope = torch.NewDisposeScope();
         // 1. x̂_0 (and the noise it implies, when clipped).
-        var x0 = PredictOriginal(x, modelOutput, alphaBar, ClipSample);
+        var x0 = Schedule.PredictOriginal(x, modelOutput, t, ClipSample);
         var eps = ClipSample ? (x - x0 * Math.Sqrt(alphaBar)) * (1 / Math.Sqrt(1 - alphaBar)) : modelOutput;
         // 2. σ_t(η).
         double sigma = Sigma(t);
@@ -65,7 +65,7 @@ public sealed class DdimSampler : Sampler
         var prev = x0 * Math.Sqrt(alphaBarPrev) + eps * Math.Sqrt(Math.Max(0, 1 - alphaBarPrev - sigma * sigma));
         if (sigma > 0)
         {
-            var z = DrawNoise(noise, x);
+            var z = NoiseSources.Draw(noise, x);
             prev = prev + z * sigma;
         }
         return new StepResult(prev.MoveToOuterDisposeScope(), x0.MoveToOuterDisposeScope());

@@ -5,7 +5,7 @@ namespace Diffusion.Ddpm;
 
 /// <summary>
 /// Ancestral DDPM sampling, Algorithm 2 of Ho et al. (2020): x_{t−1} = μ̃_t(x_t, x̂_0) + σ_t z, z ~ N(0, I), no noise at the last
-/// step. With fewer steps than T (<see cref="Sampler.SetTimesteps"/>) it runs the respaced chain of Nichol and Dhariwal (2021).
+/// step. With fewer steps than T (<see cref="Sampler.SetTimesteps(int)"/>) it runs the respaced chain of Nichol and Dhariwal (2021).
 /// </summary>
 /// <remarks>
 /// For a step from t to s (s = t − 1 with all T steps; s = −1, ᾱ_{−1} = 1, after the last):
@@ -42,25 +42,11 @@ public sealed class DdpmSampler : Sampler
     {
         CheckShapes(modelOutput, x);
         int s = PreviousTimestep(t);
-        double alphaBar = AlphaBar(t), alphaBarPrev = AlphaBar(s);
-        double beta = s == t - 1 ? Schedule.Betas[t] : 1 - alphaBar / alphaBarPrev;
-        double alpha = 1 - beta;
-
         using var scope = torch.NewDisposeScope();
         // 1. x̂_0 from the predicted noise.
-        var x0 = PredictOriginal(x, modelOutput, alphaBar, ClipSample);
-        // 2. The posterior mean μ̃(x_t, x̂_0).
-        double c0 = beta * Math.Sqrt(alphaBarPrev) / (1 - alphaBar);
-        double ct = (1 - alphaBarPrev) * Math.Sqrt(alpha) / (1 - alphaBar);
-        var mean = x0 * c0 + x * ct;
-        // 3. Add σ z except at the last step.
-        var prev = mean;
-        if (s >= 0)
-        {
-            double variance = Variance == VarianceType.FixedLarge ? beta : beta * (1 - alphaBarPrev) / (1 - alphaBar);
-            var z = DrawNoise(noise, x);
-            prev = mean + z * Math.Sqrt(variance);
-        }
+        var x0 = Schedule.PredictOriginal(x, modelOutput, t, ClipSample);
+        // 2. The posterior mean μ̃(x_t, x̂_0), plus σ z except at the last step.
+        var prev = Schedule.PosteriorStep(x, x0, t, s, Variance, noise);
         return new StepResult(prev.MoveToOuterDisposeScope(), x0.MoveToOuterDisposeScope());
     }
 }

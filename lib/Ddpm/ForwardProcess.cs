@@ -104,14 +104,11 @@ public sealed class ForwardProcess
         return (recipSqrtAlpha * (xt - epsCoef * eps)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>x̂_0 from x_t and a noise (prediction): x̂_0 = √(1/ᾱ_t) x_t − √(1/ᾱ_t − 1) ε.</summary>
+    /// <summary>x̂_0 from x_t and a noise (prediction), one timestep per row: <see cref="NoiseSchedule.PredictOriginal(Tensor, Tensor, Tensor, bool)"/>.</summary>
     public Tensor PredictX0FromEps(Tensor xt, Tensor t, Tensor eps)
     {
         CheckSameShape(xt, eps, nameof(eps));
-        using var scope = torch.NewDisposeScope();
-        var a = NoiseSchedule.Extract(Schedule.SqrtRecipAlphaBars, t, xt);
-        var b = NoiseSchedule.Extract(Schedule.SqrtRecipM1AlphaBars, t, xt);
-        return (a * xt - b * eps).MoveToOuterDisposeScope();
+        return Schedule.PredictOriginal(xt, eps, t);
     }
 
     /// <summary>ε from x_t and x_0: ε = (x_t − √ᾱ_t x_0)/√(1 − ᾱ_t).</summary>

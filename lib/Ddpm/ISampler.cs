@@ -12,7 +12,7 @@ public interface ISampler
     /// <summary>The forward-process schedule the model was trained with.</summary>
     NoiseSchedule Schedule { get; }
 
-    /// <summary>The timesteps (0-based, largest first) that a sampling loop visits; all T of them until <see cref="SetTimesteps"/>.</summary>
+    /// <summary>The timesteps (0-based, largest first) that a sampling loop visits; all T of them until <see cref="SetTimesteps(int)"/>.</summary>
     int[] Timesteps { get; }
 
     /// <summary>Chooses <paramref name="count"/> of the T timesteps (by the sampler's <see cref="TimestepSpacing"/>).</summary>

@@ -5,19 +5,25 @@ using static TorchSharp.torch;
 namespace Diffusion.Ddpm;
 
 /// <summary>
-/// The forward-process schedule and every quantity derived from it, precomputed in float64 and named after
-/// its symbol. Index <c>t</c> runs over 0 … T − 1 as in the reference code: array entry <c>t</c> is the paper's
-/// step t + 1 (so <c>AlphaBars[0]</c> = ᾱ_1 = 1 − β_1 and <c>AlphaBarsPrev[0]</c> = ᾱ_0 = 1).
+/// The forward-process schedule, every quantity derived from it that the course names (precomputed in float64, one array per
+/// symbol), and the two equations every DDPM sampler shares: x̂_0 from a noise prediction (<see cref="PredictOriginal(Tensor, Tensor, int, bool)"/>)
+/// and the posterior step from t to an earlier s (<see cref="PosteriorStep"/>). Index <c>t</c> runs over 0 … T − 1 as in the
+/// reference code: array entry <c>t</c> is the paper's step t + 1 (so <c>AlphaBars[0]</c> = ᾱ_1 = 1 − β_1 and
+/// <c>AlphaBarsPrev[0]</c> = ᾱ_0 = 1); index −1 stands for x_0 itself (ᾱ_{−1} = 1, see <see cref="AlphaBar"/>).
 /// </summary>
 public sealed class NoiseSchedule
 {
     /// <summary>Builds every derived quantity from β_1 … β_T.</summary>
-    public NoiseSchedule(double[] betas)
+    public NoiseSchedule(double[] betas) : this(betas, belowOne: true)
+    {
+    }
+
+    private NoiseSchedule(double[] betas, bool belowOne)
     {
         ArgumentNullException.ThrowIfNull(betas);
-        if (betas.Length == 0 || betas.Any(b => !(b > 0 && b < 1)))
+        if (betas.Length == 0 || betas.Any(b => !(b > 0 && (b < 1 || !belowOne))))
         {
-            throw new ArgumentException("every β_t must lie in (0, 1)", nameof(betas));
+            throw new ArgumentException(belowOne ? "every β_t must lie in (0, 1)" : "every β_i must be positive", nameof(betas));
         }
 
         int n = betas.Length;
@@ -25,15 +31,10 @@ public sealed class NoiseSchedule
         Alphas = new double[n];
         AlphaBars = new double[n];
         AlphaBarsPrev = new double[n];
-        AlphaBarsNext = new double[n];
         SqrtAlphas = new double[n];
         SqrtAlphaBars = new double[n];
         SqrtOneMinusAlphaBars = new double[n];
-        LogOneMinusAlphaBars = new double[n];
-        SqrtRecipAlphaBars = new double[n];
-        SqrtRecipM1AlphaBars = new double[n];
         PosteriorVariance = new double[n];
-        PosteriorLogVarianceClipped = new double[n];
         PosteriorMeanCoef1 = new double[n];
         PosteriorMeanCoef2 = new double[n];
 
@@ -48,25 +49,21 @@ public sealed class NoiseSchedule
 
         for (int t = 0; t < n; t++)
         {
-            double ab = AlphaBars[t], abPrev = AlphaBarsPrev[t];
-            AlphaBarsNext[t] = t + 1 < n ? AlphaBars[t + 1] : 0;
+            double ab = AlphaBars[t];
             SqrtAlphas[t] = Math.Sqrt(Alphas[t]);
             SqrtAlphaBars[t] = Math.Sqrt(ab);
             SqrtOneMinusAlphaBars[t] = Math.Sqrt(1 - ab);
-            LogOneMinusAlphaBars[t] = Math.Log(1 - ab);
-            SqrtRecipAlphaBars[t] = Math.Sqrt(1 / ab);
-            SqrtRecipM1AlphaBars[t] = Math.Sqrt(1 / ab - 1);
-            PosteriorVariance[t] = Betas[t] * (1 - abPrev) / (1 - ab);
-            PosteriorMeanCoef1[t] = Betas[t] * Math.Sqrt(abPrev) / (1 - ab);
-            PosteriorMeanCoef2[t] = (1 - abPrev) * Math.Sqrt(Alphas[t]) / (1 - ab);
-        }
-
-        for (int t = 0; t < n; t++)
-        {
-            // The posterior variance is 0 at the first step; its log is clipped to the second step's value.
-            PosteriorLogVarianceClipped[t] = Math.Log(t == 0 && n > 1 ? PosteriorVariance[1] : PosteriorVariance[t]);
+            (PosteriorMeanCoef1[t], PosteriorMeanCoef2[t]) = PosteriorMeanCoefficients(t, t - 1);
+            PosteriorVariance[t] = PosteriorStepVariance(t, t - 1, VarianceType.FixedSmall);
         }
     }
+
+    /// <summary>
+    /// The discretisation β_i of an SDE with few steps, where β_i ≥ 1 may occur (VpSde(0.1, 20, 10) has β_9 = 2): then α_i ≤ 0 and
+    /// the quantities past it are not a DDPM's (the SDE samplers that need them refuse such a discretisation); β_i &lt; 1 gives the
+    /// ordinary schedule.
+    /// </summary>
+    internal static NoiseSchedule Discretisation(double[] betas) => new(betas, belowOne: false);
 
     /// <summary>A schedule of <paramref name="kind"/> with T = <paramref name="steps"/> and its usual defaults.</summary>
     public static NoiseSchedule Create(BetaSchedule kind, int steps = 1000) => new(BetaSchedules.For(kind, steps));
@@ -92,11 +89,11 @@ public sealed class NoiseSchedule
     /// <summary>ᾱ_t = ∏_{s≤t} α_s.</summary>
     public double[] AlphaBars { get; }
 
+    /// <summary>ᾱ at 0-based timestep <paramref name="t"/>, with ᾱ_{−1} = 1 (the clean image, where a reverse loop ends).</summary>
+    public double AlphaBar(int t) => t < 0 ? 1.0 : AlphaBars[t];
+
     /// <summary>ᾱ_{t−1} (with ᾱ_0 = 1).</summary>
     public double[] AlphaBarsPrev { get; }
-
-    /// <summary>ᾱ_{t+1} (0 past the end).</summary>
-    public double[] AlphaBarsNext { get; }
 
     /// <summary>√α_t.</summary>
     public double[] SqrtAlphas { get; }
@@ -107,26 +104,100 @@ public sealed class NoiseSchedule
     /// <summary>√(1 − ᾱ_t), the noise coefficient of q(x_t | x_0).</summary>
     public double[] SqrtOneMinusAlphaBars { get; }
 
-    /// <summary>log(1 − ᾱ_t).</summary>
-    public double[] LogOneMinusAlphaBars { get; }
-
-    /// <summary>√(1/ᾱ_t), used in x̂_0 = √(1/ᾱ_t) x_t − √(1/ᾱ_t − 1) ε.</summary>
-    public double[] SqrtRecipAlphaBars { get; }
-
-    /// <summary>√(1/ᾱ_t − 1).</summary>
-    public double[] SqrtRecipM1AlphaBars { get; }
-
     /// <summary>β̃_t = β_t (1 − ᾱ_{t−1}) / (1 − ᾱ_t), the variance of q(x_{t−1} | x_t, x_0).</summary>
     public double[] PosteriorVariance { get; }
-
-    /// <summary>log β̃_t, with the t = 1 entry (which is log 0) replaced by log β̃_2.</summary>
-    public double[] PosteriorLogVarianceClipped { get; }
 
     /// <summary>The x_0 coefficient of the posterior mean: β_t √ᾱ_{t−1} / (1 − ᾱ_t).</summary>
     public double[] PosteriorMeanCoef1 { get; }
 
     /// <summary>The x_t coefficient of the posterior mean: (1 − ᾱ_{t−1}) √α_t / (1 − ᾱ_t).</summary>
     public double[] PosteriorMeanCoef2 { get; }
+
+    /// <summary>
+    /// x̂_0 = (x_t − √(1 − ᾱ_t) ε̂) / √ᾱ_t (Ho et al. 2020, eq. 15), at one timestep <paramref name="t"/> for the whole batch,
+    /// clipped to [−1, 1] when <paramref name="clip"/>. Differentiable; a new tensor in the caller's dispose scope.
+    /// </summary>
+    public Tensor PredictOriginal(Tensor x, Tensor eps, int t, bool clip = false)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(eps);
+        CheckTimestep(t);
+        using var scope = torch.NewDisposeScope();
+        double alphaBar = AlphaBars[t];
+        var x0 = (x - eps * Math.Sqrt(1 - alphaBar)) * (1 / Math.Sqrt(alphaBar));
+        return (clip ? x0.clamp(-1, 1) : x0).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// x̂_0 of <see cref="PredictOriginal(Tensor, Tensor, int, bool)"/> with one timestep per row: <paramref name="t"/> is [B] (int64, 0-based).
+    /// </summary>
+    public Tensor PredictOriginal(Tensor x, Tensor eps, Tensor t, bool clip = false)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(eps);
+        using var scope = torch.NewDisposeScope();
+        var x0 = (x - eps * Extract(SqrtOneMinusAlphaBars, t, x)) * Extract(i => 1 / Math.Sqrt(AlphaBars[i]), T, t, x);
+        return (clip ? x0.clamp(-1, 1) : x0).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The coefficients of the posterior mean μ̃ = c_0 x̂_0 + c_t x_t of q(x_s | x_t, x_0) for a step from <paramref name="t"/> to an
+    /// earlier <paramref name="s"/> (s = t − 1 for the full chain, −1 for x_0): with β' = 1 − ᾱ_t/ᾱ_s (= β_t when s = t − 1) and
+    /// α' = 1 − β', c_0 = β' √ᾱ_s / (1 − ᾱ_t) and c_t = (1 − ᾱ_s) √α' / (1 − ᾱ_t) (Ho et al. 2020, eq. 7, respaced as in Nichol and
+    /// Dhariwal 2021).
+    /// </summary>
+    public (double X0, double Xt) PosteriorMeanCoefficients(int t, int s)
+    {
+        double beta = StepBeta(t, s), alphaBar = AlphaBars[t], alphaBarPrev = AlphaBar(s);
+        return (beta * Math.Sqrt(alphaBarPrev) / (1 - alphaBar), (1 - alphaBarPrev) * Math.Sqrt(1 - beta) / (1 - alphaBar));
+    }
+
+    /// <summary>
+    /// σ² of the reverse step from <paramref name="t"/> to <paramref name="s"/>: β' (<see cref="VarianceType.FixedLarge"/>) or the
+    /// posterior's β' (1 − ᾱ_s) / (1 − ᾱ_t) (<see cref="VarianceType.FixedSmall"/>, β̃_t when s = t − 1).
+    /// </summary>
+    public double PosteriorStepVariance(int t, int s, VarianceType variance)
+    {
+        double beta = StepBeta(t, s);
+        return variance == VarianceType.FixedLarge ? beta : beta * (1 - AlphaBar(s)) / (1 - AlphaBars[t]);
+    }
+
+    /// <summary>
+    /// The ancestral step x_s = μ̃_t(x_t, x̂_0) + σ z from <paramref name="t"/> to <paramref name="s"/> &lt; t
+    /// (<see cref="PosteriorMeanCoefficients"/>, <see cref="PosteriorStepVariance"/>), z ~ N(0, I) from <paramref name="noise"/>;
+    /// at s = −1 (x_0) no z is drawn and x_s = μ̃. Every DDPM-based sampler takes this step (DDPM's Algorithm 2, DPS, SDEdit, the
+    /// inverse evaluation's denoising chain). A new tensor in the caller's dispose scope.
+    /// </summary>
+    public Tensor PosteriorStep(Tensor x, Tensor x0, int t, int s, VarianceType variance, NoiseSource noise)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(x0);
+        CheckTimestep(t);
+        if (s >= t || s < -1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(s), s, $"a reverse step from t = {t} goes to an earlier s in −1 … {t - 1}");
+        }
+        using var scope = torch.NewDisposeScope();
+        var (c0, ct) = PosteriorMeanCoefficients(t, s);
+        var mean = x0 * c0 + x * ct;
+        if (s < 0)
+        {
+            return mean.MoveToOuterDisposeScope();
+        }
+        var z = NoiseSources.Draw(noise, x);
+        return (mean + z * Math.Sqrt(PosteriorStepVariance(t, s, variance))).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>β' = 1 − ᾱ_t/ᾱ_s of a step from t to s (β_t itself when s = t − 1).</summary>
+    private double StepBeta(int t, int s) => s == t - 1 ? Betas[t] : 1 - AlphaBars[t] / AlphaBar(s);
+
+    private void CheckTimestep(int t)
+    {
+        if (t < 0 || t >= T)
+        {
+            throw new ArgumentOutOfRangeException(nameof(t), t, $"timestep {t} is outside 0 … {T - 1}");
+        }
+    }
 
     /// <summary>
     /// Picks <paramref name="values"/>[t_b] for each timestep of the batch <paramref name="t"/> (int64, shape [B]) and shapes the
@@ -138,6 +209,12 @@ public sealed class NoiseSchedule
     public static Tensor Extract(double[] values, Tensor t, Tensor like)
     {
         ArgumentNullException.ThrowIfNull(values);
+        return Extract(i => values[i], values.Length, t, like);
+    }
+
+    /// <summary><see cref="Extract(double[], Tensor, Tensor)"/> of a quantity computed per timestep (0 … <paramref name="length"/> − 1).</summary>
+    private static Tensor Extract(Func<int, double> value, int length, Tensor t, Tensor like)
+    {
         ArgumentNullException.ThrowIfNull(like);
         long[] steps = ReadSteps(t);
         if (like.dim() > 0 && like.shape[0] != steps.Length)
@@ -148,11 +225,11 @@ public sealed class NoiseSchedule
         for (int i = 0; i < steps.Length; i++)
         {
             long s = steps[i];
-            if (s < 0 || s >= values.Length)
+            if (s < 0 || s >= length)
             {
-                throw new ArgumentOutOfRangeException(nameof(t), s, $"timestep {s} is outside 0 … {values.Length - 1}");
+                throw new ArgumentOutOfRangeException(nameof(t), s, $"timestep {s} is outside 0 … {length - 1}");
             }
-            picked[i] = values[s];
+            picked[i] = value((int)s);
         }
 
         var shape = new long[Math.Max(1, like.dim())];

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using Diffusion.Engine;
-using Diffusion.Hosting;
+using Diffusion.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,7 +9,7 @@ namespace Diffusion.Ddpm;
 /// <summary>
 /// The base of the samplers: keeps the schedule and the timestep list, finds the previous timestep of a step, and runs the
 /// whole reverse loop (<see cref="Sample(EpsilonModel, Tensor, NoiseSource, Action{SamplingStep}?, bool, CancellationToken)"/>)
-/// under <c>torch.no_grad()</c> in flat memory (one dispose scope per step), observing <see cref="NotebookHost.Cancellation"/>.
+/// on <see cref="SamplingLoop"/> (no gradients, one dispose scope per step, the host's interrupt observed).
 /// </summary>
 public abstract class Sampler : ISampler
 {
@@ -28,7 +28,7 @@ public abstract class Sampler : ISampler
     /// <inheritdoc/>
     public NoiseSchedule Schedule { get; }
 
-    /// <summary>How <see cref="SetTimesteps"/> spaces the timesteps.</summary>
+    /// <summary>How <see cref="SetTimesteps(int)"/> spaces the timesteps.</summary>
     public TimestepSpacing Spacing { get; }
 
     /// <inheritdoc/>
@@ -38,10 +38,33 @@ public abstract class Sampler : ISampler
     public int StepCount => _timesteps.Length;
 
     /// <inheritdoc/>
-    public void SetTimesteps(int count)
+    public void SetTimesteps(int count) => Use(TimestepSpacings.Compute(Spacing, Schedule.T, count));
+
+    /// <summary>
+    /// Runs the loop over <paramref name="timesteps"/> instead of a spaced list (as diffusers' <c>set_timesteps(timesteps=…)</c>):
+    /// 0-based, strictly decreasing, within 0 … T − 1; the chain need not start at T − 1 (SDEdit starts part-way) nor end at 0.
+    /// </summary>
+    public void SetTimesteps(IReadOnlyList<int> timesteps)
     {
-        _timesteps = TimestepSpacings.Compute(Spacing, Schedule.T, count);
-        _previous = new Dictionary<int, int>(count);
+        ArgumentNullException.ThrowIfNull(timesteps);
+        if (timesteps.Count == 0)
+        {
+            throw new ArgumentException("give at least one timestep", nameof(timesteps));
+        }
+        for (int i = 0; i < timesteps.Count; i++)
+        {
+            if (timesteps[i] < 0 || timesteps[i] >= Schedule.T || (i > 0 && timesteps[i] >= timesteps[i - 1]))
+            {
+                throw new ArgumentException($"timesteps must decrease strictly within 0 … {Schedule.T - 1}; got {string.Join(", ", timesteps)}", nameof(timesteps));
+            }
+        }
+        Use([.. timesteps]);
+    }
+
+    private void Use(int[] timesteps)
+    {
+        _timesteps = timesteps;
+        _previous = new Dictionary<int, int>(timesteps.Length);
         for (int i = 0; i < _timesteps.Length; i++)
         {
             _previous[_timesteps[i]] = i + 1 < _timesteps.Length ? _timesteps[i + 1] : -1;
@@ -52,9 +75,6 @@ public abstract class Sampler : ISampler
     public int PreviousTimestep(int t) =>
         _previous.TryGetValue(t, out int p) ? p
         : throw new ArgumentOutOfRangeException(nameof(t), t, $"timestep {t} is not one of the {_timesteps.Length} timesteps set by SetTimesteps");
-
-    /// <summary>ᾱ at timestep <paramref name="t"/>, with ᾱ_{−1} = 1 (the clean image).</summary>
-    protected double AlphaBar(int t) => t < 0 ? 1.0 : Schedule.AlphaBars[t];
 
     /// <inheritdoc/>
     public StepResult Step(Tensor modelOutput, int t, Tensor x, torch.Generator? generator = null) =>
@@ -85,38 +105,13 @@ public abstract class Sampler : ISampler
             throw new ArgumentException($"x_T must be a batch [B, …], got shape {Shapes.Format(xT)}", nameof(xT));
         }
         int[] steps = _timesteps;
-        long batch = xT.shape[0];
-        using var noGrad = torch.no_grad();
-        var x = xT;
-        try
+        return SamplingLoop.Run(xT, steps.Length, GetType().Name, (i, x) =>
         {
-            IEnumerable<int> indices = showProgress ? Progress.Range(steps.Length, GetType().Name) : Enumerable.Range(0, steps.Length);
-            foreach (int i in indices)
-            {
-                NotebookHost.ThrowIfCancelled(cancellation);
-                int t = steps[i];
-                using var scope = torch.NewDisposeScope();
-                var tBatch = NoiseSchedule.Steps(t, batch, x.device);
-                var eps = Predict(model, x, tBatch);
-                var result = Step(eps, t, x, noise);
-                observer?.Invoke(new SamplingStep(i, steps.Length, t, result.PrevSample, result.PredOriginalSample));
-                var next = result.PrevSample.MoveToOuterDisposeScope();
-                if (!ReferenceEquals(x, xT))
-                {
-                    x.Dispose();
-                }
-                x = next;
-            }
-            return x;
-        }
-        catch
-        {
-            if (!ReferenceEquals(x, xT))
-            {
-                x.Dispose();
-            }
-            throw;
-        }
+            int t = steps[i];
+            var eps = Predict(model, x, t);
+            var result = Step(eps, t, x, noise);
+            return new LoopStep(result.PrevSample, result.PredOriginalSample, t);
+        }, new SamplingHooks(observer, showProgress, cancellation));
     }
 
     /// <summary>The loop of <see cref="Sample(EpsilonModel, Tensor, NoiseSource, Action{SamplingStep}?, bool, CancellationToken)"/> with noise from <paramref name="generator"/> (null: the global generator).</summary>
@@ -143,44 +138,25 @@ public abstract class Sampler : ISampler
         bool showProgress = false, CancellationToken cancellation = default) =>
         Sample(EpsilonModels.From(model), xT, generator, observer, showProgress, cancellation);
 
-    /// <summary>ε̂ = model(x, t), with a model's own failure (say a layer expecting another shape) reported with x's shape.</summary>
-    private static Tensor Predict(EpsilonModel model, Tensor x, Tensor t)
+    /// <summary>
+    /// ε̂ = model(x, t) for a batch of one timestep <paramref name="t"/>, with a model's own failure (say a layer expecting another
+    /// shape) reported with x's shape, and checked to have x's shape. Every ε-model call of the DDPM-based samplers goes through here.
+    /// </summary>
+    internal static Tensor Predict(EpsilonModel model, Tensor x, int t)
     {
+        var tBatch = NoiseSchedule.Steps(t, x.shape[0], x.device);
+        Tensor eps;
         try
         {
-            return model(x, t);
+            eps = model(x, tBatch);
         }
         catch (ExternalException e)
         {
             string cause = e.Message.Split('\n', 2)[0];
-            throw new ArgumentException($"the ε-model failed on x of shape {Shapes.Format(x)} with timesteps {Shapes.Format(t)} (does x have the image shape the model was built for?): {cause}", e);
+            throw new ArgumentException($"the ε-model failed on x of shape {Shapes.Format(x)} with timesteps {Shapes.Format(tBatch)} (does x have the image shape the model was built for?): {cause}", e);
         }
-    }
-
-    /// <summary>x̂_0 = (x_t − √(1 − ᾱ_t) ε̂) / √ᾱ_t, clipped to [−1, 1] when <paramref name="clip"/>.</summary>
-    protected static Tensor PredictOriginal(Tensor x, Tensor eps, double alphaBar, bool clip)
-    {
-        using var scope = torch.NewDisposeScope();
-        var x0 = (x - eps * Math.Sqrt(1 - alphaBar)) * (1 / Math.Sqrt(alphaBar));
-        if (clip)
-        {
-            x0 = x0.clamp(-1, 1);
-        }
-        return x0.MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Draws z from <paramref name="noise"/> for <paramref name="x"/>, checking that the source gave x's shape.</summary>
-    protected static Tensor DrawNoise(NoiseSource noise, Tensor x)
-    {
-        ArgumentNullException.ThrowIfNull(noise);
-        var z = noise(x.shape, x.dtype, x.device);
-        if (!z.shape.AsSpan().SequenceEqual(x.shape))
-        {
-            string shape = Shapes.Format(z);
-            z.Dispose();
-            throw new InvalidOperationException($"the noise source returned shape {shape} but x has shape {Shapes.Format(x)}");
-        }
-        return z;
+        CheckShapes(eps, x);
+        return eps;
     }
 
     /// <summary>Throws unless the model output and x have the same shape (the message names both).</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Diffusion.Ddpm;
 using Diffusion.Metrics;
+using Diffusion.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
 

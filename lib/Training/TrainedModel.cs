@@ -4,6 +4,7 @@ using Diffusion.Ddpm;
 using Diffusion.Engine;
 using Diffusion.IO;
 using Diffusion.Models;
+using Diffusion.Sampling;
 using Diffusion.Sde;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -260,7 +261,7 @@ public sealed class TrainedModel : IDisposable
     private (Tensor Samples, int Nfe, string Description) SampleSde(SamplingOptions o, Sde.Sde scoreSde, Sde.Sde sampling, ScoreModel score, Tensor xT,
         NoiseSource noise, string sde, Action<double>? progress)
     {
-        Action<int>? onStep = progress is null ? null : i => progress((i + 1.0) / o.Steps);
+        Action<SamplingStep>? onStep = progress is null ? null : s => progress((s.Index + 1.0) / o.Steps);
         var inv = CultureInfo.InvariantCulture;
         switch (o.Sampler)
         {

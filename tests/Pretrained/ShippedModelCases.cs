@@ -2,6 +2,7 @@ using Diffusion.Cold;
 using Diffusion.Data;
 using Diffusion.Ddpm;
 using Diffusion.Inverse;
+using Diffusion.Sampling;
 using Diffusion.Score;
 using Diffusion.Sde;
 using Diffusion.Tests.Support;
@@ -94,7 +95,7 @@ internal static class ShippedModelCases
         using (var g = new Generator(22))
         {
             var trajectory = new List<float>();
-            var x = ddim.Sample(prior.Model, [2, 1, 28, 28], g, observer: s => trajectory.Add(s.PredOriginalSample.sum().item<float>()));
+            var x = ddim.Sample(prior.Model, [2, 1, 28, 28], g, observer: s => trajectory.Add(s.PredOriginalSample!.sum().item<float>()));
             cases["ddpm-mnist/ddim-eta1-clip:10"] = Keep(x);
             cases["ddpm-mnist/ddim-eta1-clip:10/x0-sums"] = Keep(tensor(trajectory.ToArray()));
         }
@@ -151,7 +152,7 @@ internal static class ShippedModelCases
         var sums = new List<float>();
         cases["cold-blur-mnist/algorithm-1:12"] = Keep(new ColdAlgorithm1(cold.Degradation).Sample(cold.Restorer, xs, from: 12));
         cases["cold-blur-mnist/algorithm-2:12"] = Keep(new ColdAlgorithm2(cold.Degradation).Sample(cold.Restorer, xs, from: 12,
-            onStep: (s, x, x0Hat) => sums.Add(x0Hat.sum().item<float>())));
+            observer: s => sums.Add(s.PredOriginalSample!.sum().item<float>())));
         cases["cold-blur-mnist/algorithm-2:12/x0-sums"] = Keep(tensor(sums.ToArray()));
         using var generation = BlurGeneration.Fit(x0, components: 1, seed: 40);
         using var g = new Generator(41);
