@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using Diffusion.Engine;
+using Diffusion.Pretrained;
 using Diffusion.Training;
 
 namespace Diffusion.Cli;

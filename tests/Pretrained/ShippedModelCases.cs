@@ -2,11 +2,11 @@ using Diffusion.Cold;
 using Diffusion.Data;
 using Diffusion.Ddpm;
 using Diffusion.Inverse;
+using Diffusion.Pretrained;
 using Diffusion.Sampling;
 using Diffusion.Score;
 using Diffusion.Sde;
 using Diffusion.Tests.Support;
-using Diffusion.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -83,19 +83,19 @@ internal static class ShippedModelCases
     /// <summary>The DDPM samplers' options beyond the sampling command's: fixed-small variance without clipping, DDIM with η = 1.</summary>
     private static void AddDdpmSamplers(Dictionary<string, Tensor> cases)
     {
-        using var prior = DdpmPrior.Load(Folder("ddpm-mnist"));
+        using var prior = TrainedModel.Load(Folder("ddpm-mnist"));
         using var scope = NewDisposeScope();
         var small = new DdpmSampler(prior.Schedule, VarianceType.FixedSmall, clipSample: false, spacing: TimestepSpacing.Trailing);
         small.SetTimesteps(10);
         using (var g = new Generator(21))
         {
-            cases["ddpm-mnist/ddpm-small-trailing:10"] = Keep(small.Sample(prior.Model, [2, 1, 28, 28], g));
+            cases["ddpm-mnist/ddpm-small-trailing:10"] = Keep(small.Sample(prior.Epsilon, [2, 1, 28, 28], g));
         }
         var ddim = new DdimSampler(prior.Schedule, eta: 1.0, steps: 10, clipSample: true);
         using (var g = new Generator(22))
         {
             var trajectory = new List<float>();
-            var x = ddim.Sample(prior.Model, [2, 1, 28, 28], g, observer: s => trajectory.Add(s.PredOriginalSample!.sum().item<float>()));
+            var x = ddim.Sample(prior.Epsilon, [2, 1, 28, 28], g, observer: s => trajectory.Add(s.PredOriginalSample!.sum().item<float>()));
             cases["ddpm-mnist/ddim-eta1-clip:10"] = Keep(x);
             cases["ddpm-mnist/ddim-eta1-clip:10/x0-sums"] = Keep(tensor(trajectory.ToArray()));
         }
@@ -104,7 +104,7 @@ internal static class ShippedModelCases
     /// <summary>SDEdit, ScoreALD and DPS on the shipped prior (inpainting and deblurring), and the denoising table's chain.</summary>
     private static void AddInverse(Dictionary<string, Tensor> cases)
     {
-        using var prior = DdpmPrior.Load(Folder("ddpm-mnist"));
+        using var prior = TrainedModel.Load(Folder("ddpm-mnist"));
         using var scope = NewDisposeScope();
         var x0 = Digits();
         foreach (var task in new[] { InverseTask.Inpainting(), InverseTask.Deblurring() })
@@ -114,22 +114,22 @@ internal static class ShippedModelCases
             using (var g = new Generator(31))
             {
                 var sdedit = new SdEdit(prior.Schedule, new SdEditOptions { T0 = 0.5, Repeats = 2, Steps = 5 });
-                cases[$"inverse/{task.Name}/sdedit"] = Keep(sdedit.Sample(prior.Model, task.Operator, y, g));
+                cases[$"inverse/{task.Name}/sdedit"] = Keep(sdedit.Sample(prior.Epsilon, task.Operator, y, g));
             }
             using (var g = new Generator(32))
             {
                 var ald = new ScoreAld(prior.Schedule, new ScoreAldOptions { Levels = 5, StepsPerLevel = 2, StepSize = InverseSettings.AldStepSize(5), SigmaY = 0.05 });
-                cases[$"inverse/{task.Name}/score-ald"] = Keep(ald.Sample(prior.Model, task.Operator, y, g));
+                cases[$"inverse/{task.Name}/score-ald"] = Keep(ald.Sample(prior.Epsilon, task.Operator, y, g));
             }
             using (var g = new Generator(33))
             {
                 var options = new InverseSettings { DpsSteps = 8 }.DpsFor(task, prior.Schedule.T);
                 var dps = new Dps(prior.Schedule, options);
-                cases[$"inverse/{task.Name}/dps"] = Keep(dps.Sample(prior.Model, task.Operator, y, g));
+                cases[$"inverse/{task.Name}/dps"] = Keep(dps.Sample(prior.Epsilon, task.Operator, y, g));
             }
         }
         var chains = new Dictionary<string, Tensor>();
-        InverseEvaluation.Denoise(prior.Model, prior.Schedule, x0, [100, 400], maxChainSteps: 6, seed: 34, onDenoised: (t, method, images) =>
+        InverseEvaluation.Denoise(prior.Epsilon, prior.Schedule, x0, [100, 400], maxChainSteps: 6, seed: 34, onDenoised: (t, method, images) =>
         {
             if (method != "noisy")
             {
@@ -145,7 +145,7 @@ internal static class ShippedModelCases
     /// <summary>Algorithms 1 and 2 on the shipped blur restorer from s = 12, and generation from blur.</summary>
     private static void AddCold(Dictionary<string, Tensor> cases)
     {
-        using var cold = ColdModel.Load(Folder("cold-blur-mnist"));
+        using var cold = TrainedModel.Load(Folder("cold-blur-mnist"));
         using var scope = NewDisposeScope();
         var x0 = Digits();
         var xs = cold.Degradation.Apply(x0, 12.0);

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Diffusion.Engine;
+using Diffusion.Recipes;
 using Diffusion.Training;
 
 namespace Diffusion.Cli.Commands;

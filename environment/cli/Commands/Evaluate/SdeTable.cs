@@ -6,6 +6,7 @@ using Diffusion.Data;
 using Diffusion.Engine;
 using Diffusion.IO;
 using Diffusion.Metrics;
+using Diffusion.Pretrained;
 using Diffusion.Training;
 using static TorchSharp.torch;
 

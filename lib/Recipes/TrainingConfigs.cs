@@ -3,10 +3,12 @@ using Diffusion.Data;
 using Diffusion.Ddpm;
 using Diffusion.Models;
 using Diffusion.Engine;
+using Diffusion.Pretrained;
+using Diffusion.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Diffusion.Training;
+namespace Diffusion.Recipes;
 
 /// <summary>
 /// The course's named training configurations (the <c>--config</c> of the training command).
@@ -31,8 +33,8 @@ namespace Diffusion.Training;
 /// </remarks>
 public static partial class TrainingConfigs
 {
-    /// <summary>The diffusion process every DDPM config uses.</summary>
-    public const string DdpmProcess = "DDPM: T=1000, linear beta 1e-4..0.02, epsilon prediction, L_simple (MSE)";
+    /// <summary>The diffusion process every DDPM config uses, as its cards record it: Ho et al.'s T = 1000, linear β 1e-4 … 0.02, ε-prediction.</summary>
+    public static DdpmProcess LinearDdpm => DdpmProcess.Linear(1000, 1e-4, 0.02);
 
     private static readonly Lazy<IReadOnlyList<TrainingConfig>> s_all = new(() => [.. DdpmConfigs(), .. SdeConfigs(), .. ColdConfigs()]);
 
@@ -82,12 +84,13 @@ public static partial class TrainingConfigs
         {
             manual_seed((long)options.Seed);
             var model = new UNet(unet);
-            var loss = new DdpmLoss(NoiseSchedule.Linear(1000));
+            var process = LinearDdpm;
+            var loss = new DdpmLoss(process.NoiseSchedule());
             var loader = new DataLoader(dataset, options.BatchSize, shuffle: true, seed: unchecked((int)options.Seed), dropLast: true, scaleToMinusOneOne: true);
             var batches = BatchSources.FromSequence(() => loader.Batches().Select(TakeImages));
             var run = new RunDescription(name, $"{dataset.Name}, scaled to [-1, 1], shuffled each epoch (seed {options.Seed})")
             {
-                Process = DdpmProcess,
+                Process = process.ToJson(),
                 ArchitectureConfig = JsonNode.Parse(unet.ToJson()),
             };
             return new TrainingSetup(model, (batch, g) => loss.Compute(model, batch, g), batches, run)

@@ -1,11 +1,14 @@
+using Diffusion.Tests.Support;
 using Diffusion.IO;
 using Diffusion.Models;
+using Diffusion.Pretrained;
+using Diffusion.Recipes;
 using Diffusion.Training;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
-namespace Diffusion.Tests.Training;
+namespace Diffusion.Tests.Recipes;
 
 /// <summary>The score-SDE configs: ncsnpp-mnist and the two that train on a user's image folder.</summary>
 public class SdeConfigsTests(ITestOutputHelper output)
@@ -68,7 +71,7 @@ public class SdeConfigsTests(ITestOutputHelper output)
     [Fact]
     public void NcsnPpMnist_Synthetic_TrainsTwoSteps()
     {
-        using var folder = TinyRun.Folder();
+        using var folder = new TempFolder();
         var config = TrainingConfigs.Get("ncsnpp-mnist");
         var options = config.Defaults with { Steps = 2, BatchSize = 4, OutputFolder = folder.Path, CheckpointEvery = 0, CheckpointEverySeconds = 0 };
         using var setup = config.BuildSynthetic!(options);
@@ -78,7 +81,9 @@ public class SdeConfigsTests(ITestOutputHelper output)
         var card = ModelCard.Load(Path.Combine(folder.Path, "model.json"));
         Assert.Equal("NcsnPp", card.Architecture);
         Assert.Equal(TrainingConfigs.NcsnPpMnist, NcsnPpConfig.FromJson(card.ArchitectureConfig!.ToJsonString()));
-        Assert.Contains("VE SDE", card.Process);
+        var process = Assert.IsType<VeSdeProcess>(ModelProcess.FromJson(card.Process, card.Architecture, card.ArchitectureConfig));
+        Assert.Equal((0.01, TrainingConfigs.MnistSigmaMax, 1000), (process.SigmaMin, process.SigmaMax, process.N));
+        Assert.Contains("VE SDE", process.Description);
     }
 
     /// <summary>
@@ -88,8 +93,8 @@ public class SdeConfigsTests(ITestOutputHelper output)
     [Fact]
     public void Ffhq256NcsnPp_OnAnImageFolder_WritesCheckpointAndCard()
     {
-        using var images = TinyRun.Folder();
-        using var outFolder = TinyRun.Folder();
+        using var images = new TempFolder();
+        using var outFolder = new TempFolder();
         WritePngs(images.Path, 5);
         var small = NcsnPpConfig.Ffhq256 with { ImageSize = 16, Nf = 8, ChMult = [1, 2, 2], NumResBlocks = 1, AttnResolutions = [4] };
         var config = TrainingConfigs.Ffhq256NcsnPp(images.Path, small);
@@ -110,8 +115,8 @@ public class SdeConfigsTests(ITestOutputHelper output)
     [Fact]
     public void Church48Ddpm_OnAnImageFolder_WritesCheckpointAndCard()
     {
-        using var images = TinyRun.Folder();
-        using var outFolder = TinyRun.Folder();
+        using var images = new TempFolder();
+        using var outFolder = new TempFolder();
         WritePngs(images.Path, 4);
         var config = TrainingConfigs.WithDataFolder(TrainingConfigs.Get("church48-ddpm"), images.Path);
         var result = TrainTwoSteps(config, outFolder.Path);
@@ -121,7 +126,7 @@ public class SdeConfigsTests(ITestOutputHelper output)
         var card = ModelCard.Load(Path.Combine(outFolder.Path, "model.json"));
         Assert.Equal("UNet", card.Architecture);
         Assert.Equal(TrainingConfigs.Church48UNet, UNetConfig.FromJson(card.ArchitectureConfig!.ToJsonString()));
-        Assert.Equal(TrainingConfigs.DdpmProcess, card.Process);
+        Assert.Equal(TrainingConfigs.LinearDdpm, ModelProcess.FromJson(card.Process, card.Architecture, card.ArchitectureConfig));
         output.WriteLine($"church48-ddpm (real size, {card.Parameters:N0} parameters): loss {result.FinalLoss:F3}, {result.SessionSeconds:F2} s for 2 steps of batch 2");
     }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using Diffusion.IO;
 using static TorchSharp.torch;
 
-namespace Diffusion.Training;
+namespace Diffusion.Pretrained;
 
 /// <summary>
 /// Writes a <see cref="SamplingResult"/> as the sampling command does: <c>FILE.safetensors</c> (tensor <c>samples</c>

@@ -2,9 +2,11 @@ using System.Text.Json.Nodes;
 using Diffusion.Cold;
 using Diffusion.Data;
 using Diffusion.Models;
+using Diffusion.Pretrained;
+using Diffusion.Training;
 using static TorchSharp.torch;
 
-namespace Diffusion.Training;
+namespace Diffusion.Recipes;
 
 /// <remarks>
 /// The cold-diffusion configurations of notebook 06 (Bansal et al. 2022): a restoration network R_θ(x_s, s) = the course
@@ -54,7 +56,7 @@ public static partial class TrainingConfigs
             var batches = BatchSources.FromSequence(() => loader.Batches().Select(TakeImages));
             var run = new RunDescription(name, $"{dataset.Name}, scaled to [-1, 1], shuffled each epoch (seed {options.Seed})")
             {
-                Process = $"cold diffusion, {degradation.Describe()}; R(x_s, s) predicts x_0, L1 loss, s ~ U{{1..T}}",
+                Process = ColdProcess.For(degradation).ToJson(),
                 ArchitectureConfig = JsonNode.Parse(unet.ToJson()),
             };
             return new TrainingSetup(model, (batch, g) => loss.Compute((x, s) => model.call(x, s), batch, g), batches, run)

@@ -1,19 +1,21 @@
-using Diffusion.Cold;
+using Diffusion.Pretrained;
+using Diffusion.Recipes;
+using Diffusion.Tests.Support;
 using Diffusion.Training;
 using static TorchSharp.torch;
 
-namespace Diffusion.Tests.Training;
+namespace Diffusion.Tests.Recipes;
 
-/// <summary>The cold configs train through the trainer, and <see cref="ColdModel"/> loads what they write.</summary>
-public class ColdModelTests
+/// <summary>The cold configs train through the trainer, write their degradation into the card, and <see cref="TrainedModel"/> loads it back.</summary>
+public class ColdConfigsTests
 {
     [Theory]
     [InlineData("cold-blur-mnist", "blur", 40)]
     [InlineData("cold-mask-mnist", "mask", 20)]
     [InlineData("cold-sr-mnist", "sr", 3)]
-    public void ColdConfig_TrainsTwoSteps_AndLoadsBackAsAColdModel(string name, string degradation, int t)
+    public void ColdConfig_TrainsTwoSteps_AndLoadsBackWithItsDegradation(string name, string degradation, int t)
     {
-        using var folder = TinyRun.Folder();
+        using var folder = new TempFolder();
         var config = TrainingConfigs.Get(name);
         var options = config.Defaults with { Steps = 2, BatchSize = 2, OutputFolder = folder.Path, CheckpointEvery = 0 };
         using (var setup = config.BuildSynthetic!(options))
@@ -21,10 +23,16 @@ public class ColdModelTests
         {
             Assert.True(double.IsFinite(trainer.Train().FinalLoss!.Value));
         }
-        using var model = ColdModel.Load(folder.Path);
+        var card = ModelCard.Load(Path.Combine(folder.Path, "model.json"));
+        Assert.Equal("cold", card.Process!["kind"]!.GetValue<string>());
+        Assert.Equal(degradation, card.Process["degradation"]!["kind"]!.GetValue<string>());
+        using var model = TrainedModel.Load(folder.Path);
         Assert.Equal(name, model.Card.Name);
+        Assert.IsType<ColdProcess>(model.Process);
         Assert.Equal(degradation, model.Degradation.Name);
         Assert.Equal(t, model.Degradation.T);
+        Assert.Empty(model.Samplers);
+        Assert.Throws<InvalidOperationException>(() => model.Epsilon);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = rand(3, 1, 28, 28) * 2 - 1;
@@ -34,9 +42,7 @@ public class ColdModelTests
     [Fact]
     public void Load_SaysHowToTrain_WhenTheFolderHasNoModel()
     {
-        var missing = Assert.Throws<FileNotFoundException>(() => ColdModel.Load("/nonexistent/cold-blur-mnist"));
-        Assert.Contains("train.sh --config cold-blur-mnist", missing.Message);
-        var notCold = Assert.Throws<ArgumentException>(() => ColdModel.DegradationFor("ddpm-mnist"));
-        Assert.Contains("cold-blur-mnist", notCold.Message);
+        var missing = Assert.Throws<FileNotFoundException>(() => TrainedModel.Load("/nonexistent/cold-blur-mnist"));
+        Assert.Contains("train --config", missing.Message);
     }
 }

@@ -1,7 +1,8 @@
-using Diffusion.Training;
+using Diffusion.Tests.Support;
+using Diffusion.Pretrained;
 using Xunit;
 
-namespace Diffusion.Tests.Training;
+namespace Diffusion.Tests.Pretrained;
 
 public class FidCurveTests
 {

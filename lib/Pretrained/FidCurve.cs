@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Diffusion.IO;
 
-namespace Diffusion.Training;
+namespace Diffusion.Pretrained;
 
 /// <summary>One point of a run's FID curve: the EMA weights of the checkpoint at <paramref name="Step"/>, evaluated.</summary>
 /// <param name="Step">Training steps of the evaluated checkpoint.</param>

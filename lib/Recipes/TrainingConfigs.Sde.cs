@@ -4,11 +4,13 @@ using Diffusion.Data;
 using Diffusion.Ddpm;
 using Diffusion.Engine;
 using Diffusion.Models;
+using Diffusion.Pretrained;
 using Diffusion.Sde;
+using Diffusion.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Diffusion.Training;
+namespace Diffusion.Recipes;
 
 /// <remarks>
 /// The score-SDE configurations of notebook 04 (Song et al. 2021):
@@ -150,9 +152,12 @@ public static partial class TrainingConfigs
         };
     }
 
-    /// <summary>The process line of a VE NCSN++ model card (the sampling command reads the SDE from the architecture config).</summary>
-    public static string VeProcess(NcsnPpConfig model) => string.Create(CultureInfo.InvariantCulture,
-        $"VE SDE: sigma_min {model.SigmaMin}, sigma_max {model.SigmaMax}, N {model.NumScales}; score s(x, t) = NCSN++(x, sigma(t)); continuous DSM loss, lambda(t) = sigma(t)^2, half-sum reduction, t ~ U(1e-5, 1); data {(model.Centered ? "in [-1, 1]" : "in [0, 1]")}");
+    /// <summary>The process of a VE NCSN++ model card: the VE SDE of the config's σ_min, σ_max and N, data centred or in [0, 1].</summary>
+    public static VeSdeProcess VeProcess(NcsnPpConfig model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return VeSdeProcess.Create(model.SigmaMin, model.SigmaMax, model.NumScales, model.Centered);
+    }
 
     private static TrainingSetup NcsnPpSetup(string name, NcsnPpConfig config, TrainerOptions options, IImageSource dataset, bool randomFlip)
     {
@@ -164,7 +169,8 @@ public static partial class TrainingConfigs
             model = new NcsnPp(config);
             model.to(device);
             var net = model;
-            var sde = new VeSde(config.SigmaMin, config.SigmaMax, config.NumScales);
+            var process = VeProcess(config);
+            var sde = process.Sde();
             var loss = new ScoreMatchingLoss(sde, LossWeighting.SigmaSquared, LossReduction.HalfSum, eps: 1e-5);
             ScoreModel score = (x, t) => net.call(x, sde.MarginalStd(t));
             var loader = new DataLoader(dataset, options.BatchSize, shuffle: true, seed: unchecked((int)options.Seed), dropLast: true,
@@ -172,7 +178,7 @@ public static partial class TrainingConfigs
             var batches = BatchSources.FromSequence(() => loader.Batches().Select(TakeImages));
             var run = new RunDescription(name, $"{dataset.Name}, {(config.Centered ? "scaled to [-1, 1]" : "in [0, 1]")}{(randomFlip ? ", random horizontal flips" : "")}, shuffled each epoch (seed {options.Seed})")
             {
-                Process = VeProcess(config),
+                Process = process.ToJson(),
                 ArchitectureConfig = JsonNode.Parse(config.ToJson()),
             };
             TrainingLoss train = (batch, g) =>
@@ -203,13 +209,14 @@ public static partial class TrainingConfigs
             model = new UNet(unet);
             model.to(device);
             var epsilon = EpsilonModels.From(model);
-            var loss = new DdpmLoss(NoiseSchedule.Linear(1000));
+            var process = LinearDdpm;
+            var loss = new DdpmLoss(process.NoiseSchedule());
             var loader = new DataLoader(dataset, options.BatchSize, shuffle: true, seed: unchecked((int)options.Seed), dropLast: true,
                 randomHorizontalFlip: true, scaleToMinusOneOne: true, device: device);
             var batches = BatchSources.FromSequence(() => loader.Batches().Select(TakeImages));
             var run = new RunDescription(name, $"{dataset.Name}, scaled to [-1, 1], random horizontal flips, shuffled each epoch (seed {options.Seed})")
             {
-                Process = DdpmProcess,
+                Process = process.ToJson(),
                 ArchitectureConfig = JsonNode.Parse(unet.ToJson()),
             };
             TrainingLoss train = (batch, g) =>

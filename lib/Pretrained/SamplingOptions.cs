@@ -1,7 +1,7 @@
 using System.Globalization;
 using static TorchSharp.torch;
 
-namespace Diffusion.Training;
+namespace Diffusion.Pretrained;
 
 /// <summary>The samplers of the sampling command (<see cref="TrainedModel.Sample"/>).</summary>
 public enum SamplerKind

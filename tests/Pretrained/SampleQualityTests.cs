@@ -2,12 +2,13 @@ using Diffusion.Data;
 using Diffusion.Ddpm;
 using Diffusion.Metrics;
 using Diffusion.Models;
+using Diffusion.Pretrained;
 using TorchSharp;
 using static TorchSharp.torch;
 using Diffusion.Tests.Support;
 using Diffusion.Training;
 
-namespace Diffusion.Tests.Training;
+namespace Diffusion.Tests.Pretrained;
 
 public class SampleQualityTests
 {

@@ -2,10 +2,11 @@ using System.Diagnostics;
 using Diffusion.Ddpm;
 using Diffusion.Metrics;
 using Diffusion.Sampling;
+using Diffusion.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Diffusion.Training;
+namespace Diffusion.Pretrained;
 
 /// <summary>How good a generative model's samples are: FID against real images, and the real-vs-real floor at the same size.</summary>
 /// <param name="Fid">FID between <paramref name="Samples"/> generated images and as many real ones.</param>

@@ -1,6 +1,9 @@
+using Diffusion.Tests.Support;
+using Diffusion.Pretrained;
+using Diffusion.Recipes;
 using Diffusion.Training;
 
-namespace Diffusion.Tests.Training;
+namespace Diffusion.Tests.Recipes;
 
 /// <summary>The named configs of the training command.</summary>
 public class TrainingConfigsTests
@@ -22,7 +25,7 @@ public class TrainingConfigsTests
     [Fact]
     public void TinyConfig_TrainsAndWritesACheckpointAndCard()
     {
-        using var folder = TinyRun.Folder();
+        using var folder = new TempFolder();
         var config = TrainingConfigs.Get("ddpm-mnist-tiny");
         var options = config.Defaults with { Steps = 3, BatchSize = 4, OutputFolder = folder.Path, CheckpointEvery = 0 };
         using var setup = config.BuildSynthetic!(options);
@@ -33,6 +36,6 @@ public class TrainingConfigsTests
         var card = ModelCard.Load(Path.Combine(folder.Path, "model.json"));
         Assert.Equal("UNet", card.Architecture);
         Assert.Equal(16, card.ArchitectureConfig!["base_channels"]!.GetValue<int>());
-        Assert.Equal(TrainingConfigs.DdpmProcess, card.Process);
+        Assert.Equal(TrainingConfigs.LinearDdpm, ModelProcess.FromJson(card.Process, card.Architecture, card.ArchitectureConfig));
     }
 }

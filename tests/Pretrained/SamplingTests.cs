@@ -1,13 +1,15 @@
 using System.Text.Json.Nodes;
 using Diffusion.IO;
 using Diffusion.Models;
+using Diffusion.Pretrained;
+using Diffusion.Recipes;
 using Diffusion.Tests.Support;
 using Diffusion.Training;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
-namespace Diffusion.Tests.Training;
+namespace Diffusion.Tests.Pretrained;
 
 /// <summary>The sampling command's library entry point: <see cref="TrainedModel"/> and <see cref="SampleFiles"/> on tiny model folders.</summary>
 public class SamplingTests(ITestOutputHelper output)
@@ -17,7 +19,7 @@ public class SamplingTests(ITestOutputHelper output)
     private static readonly NcsnPpConfig TinyNcsnPp = NcsnPpConfig.Tiny with { NumChannels = 1 };
 
     /// <summary>Writes model.safetensors + model.json for <paramref name="network"/> as the trainer does.</summary>
-    private static void WriteFolder(string folder, nn.Module network, string architecture, string configJson, string? process)
+    private static void WriteFolder(string folder, nn.Module network, string architecture, string configJson, JsonNode? process)
     {
         Checkpoint.SaveWeights(Path.Combine(folder, Checkpoint.WeightsFileName), network.state_dict(), new Dictionary<string, string> { ["weights"] = "ema" });
         new ModelCard { Name = "tiny-" + architecture.ToLowerInvariant(), Architecture = architecture, ArchitectureConfig = JsonNode.Parse(configJson), Process = process }
@@ -38,7 +40,7 @@ public class SamplingTests(ITestOutputHelper output)
     {
         manual_seed(3);
         using var unet = new UNet(TinyUNet);
-        WriteFolder(folder.Path, unet, "UNet", TinyUNet.ToJson(), TrainingConfigs.DdpmProcess);
+        WriteFolder(folder.Path, unet, "UNet", TinyUNet.ToJson(), TrainingConfigs.LinearDdpm.ToJson());
         return folder.Path;
     }
 
@@ -50,8 +52,8 @@ public class SamplingTests(ITestOutputHelper output)
     [InlineData(SamplerKind.Ode, -1)]
     public void DdpmUNet_EverySampler_WritesSamplesAndGrid(SamplerKind sampler, int nfe, int steps = 3)
     {
-        using var folder = TinyRun.Folder();
-        using var outFolder = TinyRun.Folder();
+        using var folder = new TempFolder();
+        using var outFolder = new TempFolder();
         using var model = TrainedModel.Load(DdpmFolder(folder));
         Assert.Equal((-1.0, 1.0), model.Range);
         var options = new SamplingOptions { Sampler = sampler, Steps = steps, Count = 2, Seed = 4, Tolerance = 1e-3 };
@@ -93,11 +95,11 @@ public class SamplingTests(ITestOutputHelper output)
     [Fact]
     public void VeNcsnPp_SdeSamplers_Run_AndDdpmSamplersAreRefused()
     {
-        using var folder = TinyRun.Folder();
+        using var folder = new TempFolder();
         manual_seed(5);
         using (var net = new NcsnPp(TinyNcsnPp))
         {
-            WriteFolder(folder.Path, net, "NcsnPp", TinyNcsnPp.ToJson(), TrainingConfigs.VeProcess(TinyNcsnPp));
+            WriteFolder(folder.Path, net, "NcsnPp", TinyNcsnPp.ToJson(), TrainingConfigs.VeProcess(TinyNcsnPp).ToJson());
         }
         using var model = TrainedModel.Load(folder.Path);
         Assert.Equal((0.0, 1.0), model.Range);
@@ -121,7 +123,7 @@ public class SamplingTests(ITestOutputHelper output)
     [Fact]
     public void TrainedNcsnPpMnistFolder_Samples()
     {
-        using var folder = TinyRun.Folder();
+        using var folder = new TempFolder();
         TrainNcsnPpMnist(folder.Path, checkpointEvery: 0);
         using var model = TrainedModel.Load(folder.Path);
         Assert.Equal(TrainingConfigs.NcsnPpMnist, model.NcsnPp);
@@ -133,17 +135,34 @@ public class SamplingTests(ITestOutputHelper output)
     [Fact]
     public void Load_NamesWhatIsMissing_AndRefusesOtherModels()
     {
-        using var empty = TinyRun.Folder();
+        using var empty = new TempFolder();
         var missing = Assert.Throws<FileNotFoundException>(() => TrainedModel.Load(empty.Path));
         Assert.Contains("model.safetensors", missing.Message);
-        // A cold-diffusion restorer is a UNet but not an ε-model.
+        // A cold-diffusion restorer is a UNet but not an ε-model: it loads, and the sampling command's samplers refuse it.
         manual_seed(6);
         using (var unet = new UNet(TinyUNet))
         {
-            WriteFolder(empty.Path, unet, "UNet", TinyUNet.ToJson(), "cold diffusion, blur");
+            WriteFolder(empty.Path, unet, "UNet", TinyUNet.ToJson(), ColdProcess.For(new Diffusion.Cold.CumulativeBlur(4, 3, 1.0)).ToJson());
         }
-        var cold = Assert.Throws<InvalidDataException>(() => TrainedModel.Load(empty.Path));
-        Assert.Contains("cold diffusion", cold.Message);
+        using (var restorer = TrainedModel.Load(empty.Path))
+        {
+            var cold = Assert.Throws<ArgumentException>(() => restorer.Sample(new SamplingOptions { Sampler = SamplerKind.Ddim, Steps = 2, Count = 1 }));
+            Assert.Contains("cold-diffusion restorer", cold.Message);
+        }
+        // Prose an old card never held is refused with what the loader understands.
+        using (var unet = new UNet(TinyUNet))
+        {
+            WriteFolder(empty.Path, unet, "UNet", TinyUNet.ToJson(), JsonValue.Create("cold diffusion, blur"));
+        }
+        var unknown = Assert.Throws<InvalidDataException>(() => TrainedModel.Load(empty.Path));
+        Assert.Contains("cold diffusion, blur", unknown.Message);
+        // A process and an architecture that do not go together.
+        using (var net = new NcsnPp(TinyNcsnPp))
+        {
+            WriteFolder(empty.Path, net, "NcsnPp", TinyNcsnPp.ToJson(), TrainingConfigs.LinearDdpm.ToJson());
+        }
+        var mismatch = Assert.Throws<InvalidDataException>(() => TrainedModel.Load(empty.Path));
+        Assert.Contains("NcsnPp trained for a ddpm process", mismatch.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new SamplingOptions { Steps = 0 }.Validate());
         Assert.Equal("a/b", SampleFiles.Stem("a/b.safetensors"));
         Assert.Equal("a/b.x", SampleFiles.Stem("a/b.x"));
@@ -207,7 +226,7 @@ public class SamplingTests(ITestOutputHelper output)
     [Fact]
     public void NcsnPpMnistRun_CheckpointLoads_AndItsSamplesGetAFid()
     {
-        using var folder = TinyRun.Folder();
+        using var folder = new TempFolder();
         TrainNcsnPpMnist(folder.Path, checkpointEvery: 1);
         Assert.True(File.Exists(Path.Combine(folder.Path, "checkpoint.safetensors")) && File.Exists(Path.Combine(folder.Path, "model.safetensors")));
         using var fromCheckpoint = TrainedModel.Load(folder.Path, fromCheckpoint: true);
@@ -233,7 +252,7 @@ public class SamplingTests(ITestOutputHelper output)
         Assert.Equal("em:2", quality.Sampler);
         Assert.True(double.IsFinite(quality.Fid) && quality.Fid > 0, $"FID {quality.Fid}");
 
-        using var empty = TinyRun.Folder();
+        using var empty = new TempFolder();
         var e = Assert.Throws<FileNotFoundException>(() => TrainedModel.Load(empty.Path, fromCheckpoint: true));
         Assert.Contains("checkpoint.safetensors", e.Message);
     }

@@ -1,7 +1,8 @@
+using Diffusion.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Diffusion.Training;
+namespace Diffusion.Recipes;
 
 /// <summary>
 /// A named, reproducible training recipe: default <see cref="TrainerOptions"/> and a builder that makes the model,
