@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Diffusion.Plotting;
+namespace Diffusion.Hosting;
 
 /// <summary>The two script elements of an offline figure: the plotly.js bundle (once per page) and the call that draws one figure.</summary>
 internal static class PlotlyScripts
@@ -38,7 +38,7 @@ internal static class PlotlyScripts
             "    var el = document.getElementById(id);\n" +
             "    if (el && window.Plotly && window.Plotly.newPlot) { window.Plotly.newPlot(el, figure); return; }\n" +
             $"    if (++tries > {MaxTries}) {{\n" +
-            "      if (el) { el.style.height = \"auto\"; el.textContent = \"plotly.js is not loaded in this page. Run Diffusion.Plotting.PlotlyBundle.ResetNotebook() and display the figure again.\"; }\n" +
+            "      if (el) { el.style.height = \"auto\"; el.textContent = \"plotly.js is not loaded in this page. Run Diffusion.Hosting.PlotlyBundle.ResetNotebook() and display the figure again.\"; }\n" +
             "      return;\n" +
             "    }\n" +
             "    setTimeout(draw, 50);\n" +

@@ -2,7 +2,7 @@ using System.Net;
 using Diffusion.IO;
 using Plotly.NET;
 
-namespace Diffusion.Plotting;
+namespace Diffusion.Hosting;
 
 /// <summary>
 /// Offline HTML for Plotly.NET charts: fragments for notebook outputs (plotly.js inlined in the first one only) and
@@ -27,7 +27,7 @@ public static class ChartHtml
     /// <summary>
     /// The notebook rendering of <paramref name="chart"/>: <c>text/plain</c> (a summary) and <c>text/html</c> (plotly.js
     /// inlined in the first figure of the notebook, later figures reuse it). A chart whose first trace is an image
-    /// drawn from a PNG (<see cref="Figures.ImageGrid"/>) also carries that PNG as <c>image/png</c>, for viewers that run no
+    /// drawn from a PNG (<c>Figures.ImageGrid</c> of Diffusion.Plotting) also carries that PNG as <c>image/png</c>, for viewers that run no
     /// JavaScript.
     /// </summary>
     public static IReadOnlyDictionary<string, string> MimeBundle(GenericChart chart)

@@ -2,7 +2,7 @@ using Microsoft.FSharp.Collections;
 using Newtonsoft.Json;
 using Plotly.NET;
 
-namespace Diffusion.Plotting;
+namespace Diffusion.Hosting;
 
 /// <summary>
 /// Plotly.NET's JSON for a chart, made safe to place inside an HTML <c>script</c> element: what
@@ -26,7 +26,7 @@ public static class ChartJson
     /// The figure as plotly.js takes it: <c>{"data": [...], "layout": {...}, "frames": [...], "config": {...}}</c>.
     /// </summary>
     /// <param name="chart">The chart (its traces, layout and config).</param>
-    /// <param name="frames">Animation frames (see <see cref="AnimatedChart"/>), or none.</param>
+    /// <param name="frames">Animation frames (see <c>Diffusion.Plotting.AnimatedChart</c>), or none.</param>
     public static string Figure(GenericChart chart, IEnumerable<Frame>? frames = null)
     {
         ArgumentNullException.ThrowIfNull(chart);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Plotly.NET;
 
-namespace Diffusion.Plotting;
+namespace Diffusion.Hosting;
 
 /// <summary>What a chart holds, read from Plotly.NET's objects: title, size and trace types (for text output and page titles).</summary>
 internal sealed record ChartSummary(string? Title, int? Width, int? Height, IReadOnlyList<string> TraceTypes, int FrameCount)

@@ -1,6 +1,6 @@
 using Plotly.NET;
 
-namespace Diffusion.Plotting;
+namespace Diffusion.Hosting;
 
 /// <summary>
 /// The plotly.js bundle that Plotly.NET embeds in its own assembly (<c>PlotlyJSReference.Full</c>), so figures draw

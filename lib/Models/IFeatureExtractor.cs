@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Diffusion.Metrics;
+namespace Diffusion.Models;
 
 /// <summary>A network that maps a batch of images to feature vectors [N, D] (for FID: the penultimate layer of a classifier).</summary>
 public interface IFeatureExtractor
