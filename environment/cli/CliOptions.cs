@@ -3,7 +3,6 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using Diffusion.Engine;
 using Diffusion.Pretrained;
-using Diffusion.Training;
 
 namespace Diffusion.Cli;
 

@@ -117,7 +117,7 @@ public sealed partial class TrainedModel
     private (Tensor Samples, int Nfe, string Description) SampleSde(SamplingOptions o, Sde.Sde scoreSde, Sde.Sde sampling, ScoreModel score, Tensor xT,
         NoiseSource noise, string sde, Action<double>? progress)
     {
-        Action<SamplingStep>? onStep = progress is null ? null : s => progress((s.Index + 1.0) / o.Steps);
+        Action<SamplingStep>? observer = progress is null ? null : s => progress((s.Index + 1.0) / o.Steps);
         var inv = CultureInfo.InvariantCulture;
         switch (o.Sampler)
         {
@@ -130,13 +130,13 @@ public sealed partial class TrainedModel
                 }
                 double snr = o.Snr ?? (ImageShape[^1] >= 256 ? 0.075 : 0.16);
                 var pc = new PcSampler(sampling, new ReverseDiffusionPredictor(sampling, score, noise), new LangevinCorrector(sampling, score, noise, snr), o.Eps);
-                var r = pc.Sample(xT, onStep);
+                var r = pc.Sample(xT, observer);
                 return (r.Samples, r.Nfe, string.Create(inv, $"PC: reverse-diffusion predictor + Langevin corrector (snr {snr}), {r.Steps} steps to t = {o.Eps}, {sde}"));
             }
             case SamplerKind.Em:
             {
                 var em = new PcSampler(sampling, new EulerMaruyamaPredictor(sampling, score, noise), null, o.Eps);
-                var r = em.Sample(xT, onStep);
+                var r = em.Sample(xT, observer);
                 return (r.Samples, r.Nfe, string.Create(inv, $"Euler-Maruyama, {r.Steps} steps to t = {o.Eps}, {sde}"));
             }
             default:

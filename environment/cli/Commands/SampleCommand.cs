@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Diffusion.Engine;
 using Diffusion.Pretrained;
-using Diffusion.Training;
 
 namespace Diffusion.Cli.Commands;
 

@@ -10,7 +10,7 @@ using Diffusion.Training;
 namespace Diffusion.Cli.Commands;
 
 /// <summary>
-/// <c>train</c>: trains a named config (lib/Training/TrainingConfigs.cs) and writes checkpoints and model cards; with
+/// <c>train</c>: trains a named config (the recipes of lib/Recipes/TrainingConfigs*.cs) and writes checkpoints and model cards; with
 /// <c>--evaluate</c>, measures a trained folder's FID (<see cref="TrainEvaluation"/>). Ctrl+C (or SIGTERM) stops at the next
 /// step boundary and writes a checkpoint that <c>--resume</c> continues with identical results.
 /// </summary>

@@ -8,7 +8,6 @@ using Diffusion.Inverse;
 using Diffusion.IO;
 using Diffusion.Metrics;
 using Diffusion.Pretrained;
-using Diffusion.Training;
 using static TorchSharp.torch;
 
 namespace Diffusion.Cli.Commands.Evaluate;

@@ -7,7 +7,6 @@ using Diffusion.Engine;
 using Diffusion.IO;
 using Diffusion.Metrics;
 using Diffusion.Pretrained;
-using Diffusion.Training;
 using static TorchSharp.torch;
 
 namespace Diffusion.Cli.Commands.Evaluate;
