@@ -41,6 +41,18 @@ public sealed class ForwardProcess
         return (a * x0 + s * noise).MoveToOuterDisposeScope();
     }
 
+    /// <summary><see cref="QSample(Tensor, Tensor, Tensor)"/> at one timestep <paramref name="t"/> (0-based) for the whole batch.</summary>
+    public Tensor QSample(Tensor x0, int t, Tensor noise)
+    {
+        ArgumentNullException.ThrowIfNull(x0);
+        if (x0.dim() < 1)
+        {
+            throw new ArgumentException($"x_0 must be a batch [B, …], got shape {Shapes.Format(x0)}", nameof(x0));
+        }
+        using var steps = NoiseSchedule.Steps(t, x0.shape[0], x0.device);
+        return QSample(x0, steps, noise);
+    }
+
     /// <summary>The mean √ᾱ_t x_0 and variance 1 − ᾱ_t of q(x_t | x_0) at one timestep (0-based).</summary>
     public (double MeanCoef, double Variance) QMarginal(int t) => (Schedule.SqrtAlphaBars[t], 1 - Schedule.AlphaBars[t]);
 
@@ -57,7 +69,7 @@ public sealed class ForwardProcess
 
     /// <summary>
     /// Runs the chain from x_0 through <paramref name="t"/> + 1 steps of <see cref="QStep"/> (fresh noise each step, drawn from
-    /// <paramref name="generator"/> or the global generator) and returns x_t; its distribution equals <see cref="QSample"/>'s
+    /// <paramref name="generator"/> or the global generator) and returns x_t; its distribution equals <see cref="QSample(Tensor, Tensor, Tensor)"/>'s
     /// (the point of eq. 4). Each step runs in its own dispose scope, so memory stays flat for any t.
     /// </summary>
     public Tensor QSampleIterated(Tensor x0, int t, torch.Generator? generator = null)

@@ -177,6 +177,7 @@ public static class InverseEvaluation
         var rows = new List<DenoisingRow>();
         using var generator = new Generator(seed);
         var noise = NoiseSources.From(generator);
+        var process = new ForwardProcess(schedule);
         DenoisingRow Score(int t, string method, int calls, Tensor x, double seconds)
         {
             using var inner = NewDisposeScope();
@@ -189,9 +190,8 @@ public static class InverseEvaluation
         {
             using var inner = NewDisposeScope();
             int index = t - 1;
-            double ab = schedule.AlphaBars[index];
             var e = NoiseSources.Draw(noise, x0);
-            var xt = x0 * Math.Sqrt(ab) + e * Math.Sqrt(1 - ab);
+            var xt = process.QSample(x0, index, e);
             rows.Add(Score(t, "noisy", 0, xt, 0));
 
             var clock = Stopwatch.StartNew();

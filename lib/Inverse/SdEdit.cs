@@ -39,6 +39,7 @@ public sealed class SdEdit
         {
             throw new ArgumentOutOfRangeException(nameof(options), Options.Steps, $"the number of steps must be in 1 … n0 = {StartStep}");
         }
+        _process = new ForwardProcess(schedule);
         _ddpm = new DdpmSampler(schedule, Options.Variance, Options.ClipDenoised);
         if (StartStep > 0)
         {
@@ -47,6 +48,7 @@ public sealed class SdEdit
     }
 
     private readonly DdpmSampler _ddpm;
+    private readonly ForwardProcess _process;
 
     /// <summary>The training schedule.</summary>
     public NoiseSchedule Schedule { get; }
@@ -120,16 +122,14 @@ public sealed class SdEdit
                     // 1. A new pass: noise the current image to t_1 with q(x_t | x_0).
                     e?.Dispose();
                     e = NoiseSources.Draw(noise, x).MoveToOuterDisposeScope();
-                    double ab = Schedule.AlphaBars[t];
-                    xt = x * Math.Sqrt(ab) + e * Math.Sqrt(1 - ab);
+                    xt = _process.QSample(x, t, e);
                 }
                 // 2. The DDPM step from t to s.
                 var (next, x0) = _ddpm.Step(Sampler.Predict(model, xt, t), t, xt, noise);
                 // 3. Masked re-noising: the known pixels follow q(y | s) with the pass's noise e (y itself at s = −1).
                 if (mask is not null)
                 {
-                    double abPrev = Schedule.AlphaBar(s);
-                    var known = s < 0 ? y : y * Math.Sqrt(abPrev) + e! * Math.Sqrt(1 - abPrev);
+                    var known = s < 0 ? y : _process.QSample(y, s, e!);
                     next = next - mask.Forward(next) + mask.Forward(known);
                 }
                 return new LoopStep(next, x0, t);
