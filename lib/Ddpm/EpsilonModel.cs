@@ -1,3 +1,4 @@
+using Diffusion.Engine;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,10 +15,23 @@ public delegate Tensor EpsilonModel(Tensor x, Tensor t);
 /// <summary>Adapters to <see cref="EpsilonModel"/>.</summary>
 public static class EpsilonModels
 {
-    /// <summary>The module's forward call (hooks included) as an <see cref="EpsilonModel"/>.</summary>
-    public static EpsilonModel From(nn.Module<Tensor, Tensor, Tensor> module)
+    /// <summary>
+    /// The module's forward call (hooks included) as an <see cref="EpsilonModel"/>, with the network in <paramref name="precision"/>:
+    /// Float32 (the default) calls it as it is; BFloat16 runs it under <see cref="Autocast"/> and returns ε̂ in x's dtype, so the
+    /// sampler's arithmetic stays float32.
+    /// </summary>
+    public static EpsilonModel From(nn.Module<Tensor, Tensor, Tensor> module, Precision precision = Precision.Float32)
     {
         ArgumentNullException.ThrowIfNull(module);
-        return module.call;
+        if (precision == Precision.Float32)
+        {
+            return module.call;
+        }
+        return (x, t) =>
+        {
+            using var autocast = Autocast.Enter(precision, x.device_type);
+            using var scope = torch.NewDisposeScope();
+            return module.call(x, t).to(x.dtype).MoveToOuterDisposeScope();
+        };
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Diffusion.Engine;
 using static TorchSharp.torch;
 
 namespace Diffusion.Pretrained;
@@ -47,9 +48,19 @@ public sealed record SamplingOptions
     public double Eps { get; init; } = 1e-3;
 
     /// <summary>
+    /// Whether ddpm and ddim clip x̂₀ to [−1, 1] inside each step (diffusers' <c>clip_sample</c>); null: each sampler's own
+    /// default, as Ho et al.'s and Song et al.'s code (DDPM clips, DDIM does not). Spelled <c>ddim:50:clip</c> or <c>ddpm:1000:noclip</c>.
+    /// </summary>
+    public bool? Clip { get; init; }
+
+    /// <summary>The precision of the network's evaluations (<see cref="Precision.BFloat16"/>: autocast; the sampler's arithmetic stays float32).</summary>
+    public Precision Precision { get; init; }
+
+    /// <summary>
     /// Reads a sampler as every command and notebook writes it: <c>kind:steps</c> for ddpm, ddim, em and pc (e.g. <c>pc:100</c>,
-    /// <c>ddim:50</c>), <c>ode:tolerance</c> for the probability-flow ODE (e.g. <c>ode:1e-3</c>); returns the canonical name
-    /// (<c>kind:value</c>, the kind in lower case) and the options.
+    /// <c>ddim:50</c>), <c>ode:tolerance</c> for the probability-flow ODE (e.g. <c>ode:1e-3</c>), and for ddpm and ddim an optional
+    /// third part <c>clip</c> or <c>noclip</c> (<see cref="Clip"/>, e.g. <c>ddim:50:clip</c>); returns the canonical name
+    /// (<c>kind:value[:clip]</c>, the kind in lower case) and the options.
     /// </summary>
     /// <exception cref="ArgumentException">The text is not one of those forms; the message shows the forms (and, for the older
     /// <c>ddim-50</c> spelling, the one to write instead).</exception>
@@ -69,6 +80,17 @@ public sealed record SamplingOptions
         }
         var inv = CultureInfo.InvariantCulture;
         string value = spec[(cut + 1)..];
+        bool? clip = null;
+        if (value.IndexOf(':', StringComparison.Ordinal) is int flag and >= 0)
+        {
+            clip = value[(flag + 1)..].ToLowerInvariant() switch
+            {
+                "clip" when kind is SamplerKind.Ddim or SamplerKind.Ddpm => true,
+                "noclip" when kind is SamplerKind.Ddim or SamplerKind.Ddpm => false,
+                _ => throw new ArgumentException($"{Forms}; only ddpm and ddim take a third part, clip or noclip (e.g. ddim:50:clip); got '{spec}'"),
+            };
+            value = value[..flag];
+        }
         if (kind == SamplerKind.Ode)
         {
             return double.TryParse(value, NumberStyles.Float, inv, out double tol) && tol > 0 && double.IsFinite(tol)
@@ -77,7 +99,7 @@ public sealed record SamplingOptions
         }
         string name = kind.ToString().ToLowerInvariant();
         return int.TryParse(value, NumberStyles.Integer, inv, out int steps) && steps > 0
-            ? ($"{name}:{steps}", new SamplingOptions { Sampler = kind, Steps = steps })
+            ? ($"{name}:{steps}{(clip is bool c ? c ? ":clip" : ":noclip" : "")}", new SamplingOptions { Sampler = kind, Steps = steps, Clip = clip })
             : throw new ArgumentException($"{name} takes a positive number of steps, e.g. {name}:100; got '{spec}'");
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Diffusion.Ddpm;
+using Diffusion.Engine;
 using Diffusion.Sampling;
 using Diffusion.Sde;
 using TorchSharp;
@@ -75,20 +76,24 @@ public sealed partial class TrainedModel
     {
         Action<SamplingStep>? observer = progress is null ? null : s => progress((s.Index + 1.0) / s.Count);
         var schedule = Schedule;
-        var epsilon = Epsilon;
+        var epsilon = EpsilonModels.From(Network, o.Precision);
+        string precision = o.Precision == Precision.Float32 ? "" : $", network in {o.Precision.Name()}";
         var xT = randn(shape, generator: generator).to(Device);
         switch (o.Sampler)
         {
             case SamplerKind.Ddpm:
             {
-                var ddpm = new DdpmSampler(schedule, VarianceType.FixedLarge, clipSample: true);
+                bool clip = o.Clip ?? true;
+                var ddpm = new DdpmSampler(schedule, VarianceType.FixedLarge, clipSample: clip);
                 ddpm.SetTimesteps(Math.Min(o.Steps, schedule.T));
-                return (ddpm.Sample(epsilon, xT, noise, observer), ddpm.StepCount, $"DDPM ancestral, {ddpm.StepCount} steps, fixed-large variance, x0 clipped");
+                return (ddpm.Sample(epsilon, xT, noise, observer), ddpm.StepCount,
+                    $"DDPM ancestral, {ddpm.StepCount} steps, fixed-large variance, x0 {(clip ? "clipped" : "not clipped")}{precision}");
             }
             case SamplerKind.Ddim:
             {
-                var ddim = new DdimSampler(schedule, eta: 0, steps: o.Steps);
-                return (ddim.Sample(epsilon, xT, noise, observer), ddim.StepCount, $"DDIM eta 0, {ddim.StepCount} steps");
+                bool clip = o.Clip ?? false;
+                var ddim = new DdimSampler(schedule, eta: 0, steps: o.Steps, clipSample: clip);
+                return (ddim.Sample(epsilon, xT, noise, observer), ddim.StepCount, $"DDIM eta 0, {ddim.StepCount} steps, x0 {(clip ? "clipped" : "not clipped")}{precision}");
             }
             default:
             {

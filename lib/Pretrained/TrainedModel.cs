@@ -163,7 +163,10 @@ public sealed partial class TrainedModel : IDisposable
         }
         string weights = Path.Combine(folder, stem + ".safetensors"), cardPath = Path.Combine(folder, stem + ".json");
         var card = ModelCard.Load(cardPath);
-        string config = card.ArchitectureConfig?.ToJsonString() ?? throw new InvalidDataException($"{cardPath} has no architectureConfig");
+        if (string.IsNullOrEmpty(card.Architecture))
+        {
+            throw new InvalidDataException($"{cardPath}: the card has no 'architecture' (UNet or NcsnPp)");
+        }
         var process = ModelProcess.FromJson(card.Process, card.Architecture, card.ArchitectureConfig, cardPath);
         var target = device ?? TorchEngine.Device;
         nn.Module<Tensor, Tensor, Tensor> network;
@@ -173,11 +176,11 @@ public sealed partial class TrainedModel : IDisposable
         switch (process, card.Architecture)
         {
             case (DdpmProcess or ColdProcess, nameof(Models.UNet)):
-                unet = UNetConfig.FromJson(config);
+                unet = CardConfig.Read(card, cardPath, weights, UNetConfig.FromJson, c => c.Validate(), c => c.MinimumParameters());
                 network = new Models.UNet(unet);
                 break;
             case (VeSdeProcess, nameof(Models.NcsnPp)):
-                ncsnpp = NcsnPpConfig.FromJson(config);
+                ncsnpp = CardConfig.Read(card, cardPath, weights, NcsnPpConfig.FromJson, c => c.Validate(), c => c.MinimumParameters());
                 network = new Models.NcsnPp(ncsnpp);
                 break;
             default:

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -88,7 +89,7 @@ public sealed record ModelCard
         {
             return JsonSerializer.Deserialize<ModelCard>(json, Options) ?? throw new InvalidDataException($"{source}: the card is null");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
         {
             throw new InvalidDataException($"{source}: not a valid model card ({e.Message})", e);
         }
@@ -104,11 +105,22 @@ public sealed record ModelCard
         {
             throw new FileNotFoundException($"no model card at '{path}'", path);
         }
-        return FromJson(File.ReadAllText(path), path);
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(File.ReadAllBytes(path));
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new InvalidDataException($"{path}: not a model card: the file is not UTF-8 text ({e.Message})", e);
+        }
+        return FromJson(text.TrimStart('\uFEFF'), path);
     }
 
     /// <summary>The card file that goes with a checkpoint: same name, <c>.json</c> extension.</summary>
     public static string PathFor(string checkpointPath) => Path.ChangeExtension(checkpointPath, ".json");
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>camelCase, indented, metrics keys untouched.</summary>
     public static JsonSerializerOptions Options { get; } = new()

@@ -184,6 +184,27 @@ public class SamplingTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [InlineData("ddim:50:clip", "ddim:50:clip", true)]
+    [InlineData("DDPM:1000:noclip", "ddpm:1000:noclip", false)]
+    [InlineData("ddim:50", "ddim:50", null)]
+    public void Parse_ReadsTheClipPartOfDdpmAndDdim(string spec, string name, bool? clip)
+    {
+        var (parsedName, options) = SamplingOptions.Parse(spec);
+        Assert.Equal(name, parsedName);
+        Assert.Equal(clip, options.Clip);
+    }
+
+    [Theory]
+    [InlineData("pc:100:clip")]
+    [InlineData("ddim:50:sometimes")]
+    [InlineData("ode:1e-3:clip")]
+    public void Parse_RefusesAThirdPartOtherThanClipForDdpmAndDdim(string spec)
+    {
+        var e = Assert.Throws<ArgumentException>(() => SamplingOptions.Parse(spec));
+        Assert.Contains("clip or noclip", e.Message);
+    }
+
+    [Theory]
     [InlineData("pc")]
     [InlineData("pc:0")]
     [InlineData("ode:-1")]
