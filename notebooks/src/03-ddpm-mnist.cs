@@ -26,16 +26,14 @@ using Diffusion.Hosting;
 using Diffusion.Metrics;
 using Diffusion.Models;
 using Diffusion.Plotting;
+using Diffusion.Pretrained;
 using Diffusion.Training;
 using Plotly.NET;
 using Plotly.NET.CSharp;
 using Chart = Plotly.NET.CSharp.Chart;
 
-// Loads TorchSharp's engine (LibTorch 2.10) first; DIFFUSION_THREADS=1 on a busy machine.
-Console.WriteLine(TorchEngine.Initialize(CourseProfile.Threads(Environment.ProcessorCount)));
-manual_seed(0);
-Console.WriteLine($"profile: {CourseProfile.Name}");
-long tensorsAtStart = TensorAccounting.Reachable();
+// Loads TorchSharp's engine (LibTorch 2.10) on every core, seeds 0, says the profile; DIFFUSION_THREADS=1 on a busy machine.
+var course = Course.Start();
 
 // %% [markdown]
 // ## The data
@@ -135,33 +133,39 @@ Figures.LossCurve(demoLosses, window: 20, title: $"Algorithm 1 on MNIST: L_simpl
 // its samples are not digits yet, and the checks below say only what holds for it.
 
 // %%
-string checkpointPath = Environment.GetEnvironmentVariable("DIFFUSION_DDPM_MNIST") ?? "../data/checkpoints/ddpm-mnist/model.safetensors";
-UNet model;
+string modelFolder = Environment.GetEnvironmentVariable("DIFFUSION_DDPM_MNIST") ?? "../data/checkpoints/ddpm-mnist";
+nn.Module<Tensor, Tensor, Tensor> model;
+TrainedModel? shipped = null;
 ModelCard? card = null;
 if (CourseProfile.IsFast)
 {
-    model = new UNet(demoConfig);
-    trainer.Ema.CopyTo(model);
+    var copy = new UNet(demoConfig);
+    trainer.Ema.CopyTo(copy);
+    model = copy;
     Console.WriteLine($"fast profile: sampling from the demo model's EMA weights ({demoSteps} steps)");
 }
 else
 {
-    if (!File.Exists(checkpointPath))
+    if (!File.Exists(Path.Combine(modelFolder, "model.safetensors")))
     {
-        throw new FileNotFoundException($"the shipped checkpoint '{Path.GetFullPath(checkpointPath)}' is missing. Train it (about 5 hours on 2 cores) from the repository root with\n"
+        throw new FileNotFoundException($"the shipped model '{Path.GetFullPath(modelFolder)}' is missing. Train it (about 5 hours on 2 cores) from the repository root with\n"
             + "  dotnet run --project environment/cli -- train --config ddpm-mnist --steps 10000 --out data/checkpoints/ddpm-mnist-10k --threads 2\n"
             + "  dotnet run --project environment/cli -- train --config ddpm-mnist --init data/checkpoints/ddpm-mnist-10k --steps 3000 --seed 1 --lr 2e-4 --warmup 100 --ema 0.999 --out data/checkpoints/ddpm-mnist --threads 2\n"
-            + "or run this notebook with DIFFUSION_PROFILE=fast.", checkpointPath);
+            + "or run this notebook with DIFFUSION_PROFILE=fast.");
     }
-    card = ModelCard.Load(ModelCard.PathFor(checkpointPath));
-    var shippedConfig = UNetConfig.FromJson(card.ArchitectureConfig!.ToJsonString());
-    model = new UNet(shippedConfig);
-    Checkpoint.LoadWeights(checkpointPath, model);
-    Console.WriteLine($"loaded {checkpointPath}: {card.Name}, {shippedConfig}");
+    // One call loads the network and the process it was trained for (the card's "process" section).
+    shipped = TrainedModel.Load(modelFolder);
+    card = shipped.Card;
+    model = shipped.Network;
+    Console.WriteLine($"loaded {modelFolder}: {card.Name}, {shipped.UNet}");
     Console.WriteLine($"  {card.Parameters:N0} parameters, {card.Steps} steps, {card.WallTimeSeconds / 60:F0} min of training, final loss {card.FinalLoss:F4}");
     Console.WriteLine($"  data: {card.Data}");
+    Console.WriteLine($"  process: {shipped.Process.Description}");
     Console.WriteLine($"  command: {card.Command}");
     if (card.Parameters != ParameterCount(model)) throw new Exception("the card's parameter count does not match the model");
+    // The samplers below use the schedule the model was trained with, read from its card: the one of Algorithm 1 above.
+    if (!shipped.Schedule.AlphaBars.SequenceEqual(schedule.AlphaBars)) throw new Exception("the shipped model was trained with another schedule");
+    schedule = shipped.Schedule;
 }
 model.eval();   // dropout off for sampling
 Console.WriteLine($"sampling model: {ParameterCount(model):N0} parameters");
@@ -483,19 +487,16 @@ neighbourGrid.Dispose(); found.Dispose(); realFound.Dispose(); queries.Dispose()
 // trained on Fashion-MNIST (`data/checkpoints/fashion-fid-classifier`), measured against 2,000 held-out test images.
 
 // %%
-string fashionPath = "../data/checkpoints/ddpm-fashion/model.safetensors";
-var fashionCard = ModelCard.Load(ModelCard.PathFor(fashionPath));
-Console.WriteLine($"{fashionCard.Name}: {fashionCard.Parameters:N0} parameters, {fashionCard.Steps} steps, {fashionCard.WallTimeSeconds / 60:F0} min of training; data: {fashionCard.Data}");
-Console.WriteLine($"  card: FID {fashionCard.Metrics["fid"]} with {fashionCard.Metrics["sampler"]} ({fashionCard.Metrics["fid_samples"]} samples), floor {fashionCard.Metrics["fid_floor"]}");
-using (var fashionModel = new UNet(UNetConfig.FromJson(fashionCard.ArchitectureConfig!.ToJsonString())))
+using (var fashion = TrainedModel.Load("../data/checkpoints/ddpm-fashion"))
 using (var fashionNetwork = FeatureNetwork.Load("../data/checkpoints/fashion-fid-classifier.safetensors"))
 using (var fashionTest = FashionMnist.Load(train: false))
 using (var fashionScope = NewDisposeScope())
 {
-    Checkpoint.LoadWeights(fashionPath, fashionModel);
-    fashionModel.eval();
+    var fashionCard = fashion.Card;
+    Console.WriteLine($"{fashionCard.Name}: {fashionCard.Parameters:N0} parameters, {fashionCard.Steps} steps, {fashionCard.WallTimeSeconds / 60:F0} min of training; data: {fashionCard.Data}");
+    Console.WriteLine($"  card: FID {fashionCard.Metrics["fid"]} with {fashionCard.Metrics["sampler"]} ({fashionCard.Metrics["fid_samples"]} samples), floor {fashionCard.Metrics["fid_floor"]}");
     using var g = new torch.Generator(11);
-    var clothes = new DdimSampler(schedule, eta: 0, steps: 50).Sample(fashionModel, [32, 1, 28, 28], g).clamp(-1, 1);
+    var clothes = new DdimSampler(fashion.Schedule, eta: 0, steps: 50).Sample(fashion.Epsilon, [32, 1, 28, 28], g).clamp(-1, 1);
     Console.WriteLine("32 DDIM-50 samples of ddpm-fashion, then 16 real test images:");
     Images.Show(clothes, nrow: 16);
     Images.Show(fashionTest.Images.narrow(0, 0, 16), nrow: 16, range: (0, 1));
@@ -516,10 +517,5 @@ using (var fashionScope = NewDisposeScope())
 //   (Ctrl+C stops it with a checkpoint, `--resume` continues it).
 
 // %%
-samples.Dispose(); ddim50Samples!.Dispose(); realFeatures.Dispose(); floorFeatures.Dispose(); fidNetwork.Dispose();
-gridGenerator.Dispose(); trainer.Dispose(); demo.Dispose(); model.Dispose();
-trainImages.Dispose(); testImages.Dispose(); trainSet.Dispose(); testSet.Dispose(); mnist.Dispose();
-long finalCount = TensorAccounting.Live;                          // includes temporaries such as the tensor behind x.max().item<float>()
-long heldCount = TensorAccounting.Reachable() - tensorsAtStart;   // after the GC has freed those temporaries
-Console.WriteLine($"live tensors at the end: {heldCount} still held ({finalCount - heldCount - tensorsAtStart} dropped temporaries freed by the GC)");
-if (heldCount != 0) throw new Exception($"{heldCount} tensors are still held: a Dispose is missing above");
+course.End(samples, ddim50Samples, realFeatures, floorFeatures, fidNetwork, gridGenerator, trainer, demo, shipped ?? (IDisposable)model,
+    trainImages, testImages, trainSet, testSet, mnist);

@@ -4,6 +4,7 @@ using Diffusion.Inverse;
 using Diffusion.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
+using Diffusion.Sampling;
 
 namespace Diffusion.Tests.Inverse;
 

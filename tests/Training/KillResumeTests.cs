@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Diffusion.IO;
+using Diffusion.Tests.Support;
 using Diffusion.Training;
 
 namespace Diffusion.Tests.Training;

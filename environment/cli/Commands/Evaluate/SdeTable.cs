@@ -6,7 +6,7 @@ using Diffusion.Data;
 using Diffusion.Engine;
 using Diffusion.IO;
 using Diffusion.Metrics;
-using Diffusion.Training;
+using Diffusion.Pretrained;
 using static TorchSharp.torch;
 
 namespace Diffusion.Cli.Commands.Evaluate;
