@@ -39,6 +39,12 @@ public sealed record InverseSettings
     /// <summary>The λ grid each TV solver's weight is chosen from on the validation digits (units of the [−1, 1] scale).</summary>
     public IReadOnlyList<double> LambdaGrid { get; init; } = [0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1];
 
+    /// <summary>B, the bootstrap resamples of every interval and paired difference of the table (<see cref="Metrics.Bootstrap"/>).</summary>
+    public int BootstrapResamples { get; init; } = Metrics.Bootstrap.DefaultResamples;
+
+    /// <summary>The level of the table's bootstrap intervals (0.95).</summary>
+    public double ConfidenceLevel { get; init; } = Metrics.Bootstrap.DefaultLevel;
+
     /// <summary>Digits per sampler batch (the samplers treat each digit separately; batching only shares the model calls).</summary>
     public int BatchSize { get; init; } = 100;
 

@@ -1,9 +1,11 @@
+using System.Text.Json.Serialization;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Diffusion.Metrics;
 
-/// <summary>Which of two methods a paired bootstrap puts higher, if either.</summary>
+/// <summary>Which of two methods a paired bootstrap puts higher, if either (written by name in JSON).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<PairedVerdict>))]
 public enum PairedVerdict
 {
     /// <summary>The interval of the mean difference contains 0: the digits do not order the two methods.</summary>
