@@ -136,7 +136,7 @@ public static class InverseEvaluation
                 case "sdedit":
                     var sdedit = new SdEdit(schedule, settings.SdEdit);
                     restored = Batched(y, settings.BatchSize, part => sdedit.Sample(model, a, part.Y, noise));
-                    described = $"t0 = {settings.SdEdit.T0} T, K = {settings.SdEdit.Repeats}, {sdedit.Timesteps.Length} steps per pass, {settings.SdEdit.Variance}, re-noise known pixels {settings.SdEdit.RenoiseKnownPixels}";
+                    described = $"t0 = {settings.SdEdit.T0} T, K = {settings.SdEdit.Repeats}, {sdedit.Timesteps.Length} steps per pass, {settings.SdEdit.Variance}, known pixels {settings.SdEdit.KnownPixels}, data fidelity {settings.SdEdit.FidelityStep} gamma = {settings.SdEdit.FidelityWeight:G3}";
                     break;
                 case "score-ald":
                     var ald = new ScoreAld(schedule, settings.ScoreAld with { SigmaY = settings.SigmaY });
