@@ -147,7 +147,7 @@ public static class InverseEvaluation
                     var options = settings.DpsFor(task, schedule.T);
                     var dps = new Dps(schedule, options);
                     restored = Batched(y, settings.BatchSize, part => dps.Sample(model, a, part.Y, noise));
-                    described = $"zeta = {options.Scale:G4}, {dps.Timesteps.Length} steps, {options.Variance}, clip x0 {options.ClipDenoised}";
+                    described = $"zeta = {options.Scale:G4} ({options.StepRule}), {dps.Timesteps.Length} steps, {options.Variance}, clip x0 {options.ClipDenoised}";
                     break;
                 default:
                     var solver = settings.TvSolvers.Single(s => MethodName(s) == method);
