@@ -8,7 +8,7 @@ namespace Diffusion.Inverse;
 /// <summary>
 /// Diffusion posterior sampling (Chung et al., ICLR 2023, Algorithm 1 for Gaussian noise) for y = A x + σ_y n with any DDPM
 /// ε-model: every ancestral step is followed by a gradient step on the measurement residual of the step's x̂_0,
-/// x_{t−1} = x'_{t−1} − ζ ∇_{x_t} ‖y − A(x̂_0(x_t))‖, computed per sample.
+/// x_{t−1} = x'_{t−1} − ζ ∇_{x_t} ‖y − A(x̂_0(x_t))‖ (or of its square, <see cref="DpsOptions.StepRule"/>), computed per sample.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -16,14 +16,16 @@ namespace Diffusion.Inverse;
 /// 1. ε̂ = ε_θ(x_t, t) with autograd on x_t; x̂_0 = (x_t − √(1 − ᾱ_t) ε̂)/√ᾱ_t (clipped to [−1, 1] when
 /// <see cref="DpsOptions.ClipDenoised"/>);
 /// 2. x'_s = μ̃(x_t, x̂_0) + σ_t z: the step of a <see cref="DdpmSampler"/> over the same timesteps (no z at the last step);
-/// 3. x_s = x'_s − ζ ∇_{x_t} Σ_b ‖y_b − A(x̂_0)_b‖, the gradient through the network (Algorithm 1, lines 4–7).
+/// 3. x_s = x'_s − ζ ∇_{x_t} Σ_b ‖y_b − A(x̂_0)_b‖, the gradient through the network (Algorithm 1, lines 4–7); with
+/// <see cref="DpsStepRule.SquaredNorm"/>, x_s = x'_s − ζ ∇_{x_t} Σ_b ‖y_b − A(x̂_0)_b‖².
 /// </para>
 /// <para>
 /// Step size: the paper writes the step as ζ_i ∇‖y − A(x̂_0)‖² with ζ_i = ζ'/‖y − A(x̂_0)‖; the public code
 /// (<c>guided_diffusion/condition_methods.py</c>, <c>PosteriorSampling</c>) takes the gradient of the <em>unsquared</em> norm and
 /// multiplies it by <c>scale</c> = ζ, with no further division. That is what is implemented here: ζ ∇‖r‖ = (ζ/(2‖r‖)) ∇‖r‖², i.e.
 /// the paper's ζ_i = ζ/(2‖r‖) on the squared norm, and the published ζ (0.5 inpainting, 0.3 deblurring and super-resolution)
-/// carries over unchanged.
+/// carries over unchanged. This is the default (<see cref="DpsStepRule.UnsquaredNorm"/>); <see cref="DpsStepRule.SquaredNorm"/> takes
+/// Algorithm 1 as printed with a constant ζ, a step 2‖r‖ times longer for the same ζ.
 /// </para>
 /// <para>
 /// Per sample: the public code takes one norm over the whole batch, ‖R‖ = √(Σ_b ‖r_b‖²), whose gradient for image b is
@@ -40,6 +42,10 @@ public sealed class Dps
         Schedule = schedule ?? throw new ArgumentNullException(nameof(schedule));
         Options = options ?? new DpsOptions();
         InverseSampling.CheckNonNegative(Options.Scale, "ζ");
+        if (!Enum.IsDefined(Options.StepRule))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), Options.StepRule, $"unknown DPS step rule; known: {string.Join(", ", Enum.GetNames<DpsStepRule>())}");
+        }
         int steps = Options.Steps ?? schedule.T;
         if (steps < 1 || steps > schedule.T)
         {
@@ -61,8 +67,9 @@ public sealed class Dps
     public int[] Timesteps => _ddpm.Timesteps;
 
     /// <summary>
-    /// The measurement guidance at x_t: g = ∇_{x_t} Σ_b ‖y_b − A(x̂_0(x_t))_b‖ (through the ε-model), with x̂_0 (detached) and the
-    /// per-sample residual norms ‖y_b − A(x̂_0)_b‖ [B]. New tensors in the caller's dispose scope; no graph is kept. A residual of
+    /// The measurement guidance at x_t: g = ∇_{x_t} Σ_b ‖y_b − A(x̂_0(x_t))_b‖ (through the ε-model; Σ_b ‖·‖² with
+    /// <see cref="DpsStepRule.SquaredNorm"/>), with x̂_0 (detached) and the per-sample residual norms ‖y_b − A(x̂_0)_b‖ [B] (unsquared
+    /// under either rule). The step is ζ g. New tensors in the caller's dispose scope; no graph is kept. A residual of
     /// exactly zero contributes a zero gradient.
     /// </summary>
     public (Tensor Gradient, Tensor PredOriginal, Tensor ResidualNorms) MeasurementGradient(EpsilonModel model, MeasurementOperator a, Tensor y, Tensor x, int t)
@@ -89,7 +96,8 @@ public sealed class Dps
         var x0 = Schedule.PredictOriginal(xt, eps, t, Options.ClipDenoised);
         var residual = y - a.Forward(x0);
         var norms = residual.flatten(1).norm(1);
-        var gradient = torch.autograd.grad([norms.sum()], [xt])[0];
+        var objective = Options.StepRule == DpsStepRule.SquaredNorm ? residual.square().sum() : norms.sum();
+        var gradient = torch.autograd.grad([objective], [xt])[0];
         return (gradient.detach().MoveToOuterDisposeScope(), eps.detach().MoveToOuterDisposeScope(), x0.detach().MoveToOuterDisposeScope(),
             norms.detach().MoveToOuterDisposeScope());
     }
@@ -117,7 +125,7 @@ public sealed class Dps
         return SamplingLoop.Run(xT, timesteps.Length, nameof(Dps), (i, x) =>
         {
             int t = timesteps[i];
-            // 1. x̂_0 and the guidance gradient ∇_{x_t} Σ_b ‖y_b − A(x̂_0)_b‖.
+            // 1. x̂_0 and the guidance gradient ∇_{x_t} Σ_b ‖y_b − A(x̂_0)_b‖ (squared with SquaredNorm).
             var (gradient, eps, _, _) = Guidance(model, a, y, x, t);
             // 2. The DDPM step x'_s, 3. then the measurement step.
             var (prime, x0) = _ddpm.Step(eps, t, x, noise);

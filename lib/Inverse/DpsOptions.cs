@@ -10,8 +10,14 @@ namespace Diffusion.Inverse;
 /// </summary>
 public sealed record DpsOptions
 {
-    /// <summary>ζ, the step size of the measurement gradient (the public code's <c>scale</c>).</summary>
+    /// <summary>ζ, the step size of the measurement gradient (the public code's <c>scale</c>; the published values are for <see cref="DpsStepRule.UnsquaredNorm"/>).</summary>
     public double Scale { get; init; } = 0.5;
+
+    /// <summary>
+    /// The norm the step descends: <see cref="DpsStepRule.UnsquaredNorm"/> (default: ζ ∇‖y − A(x̂_0)‖, the public code, for which
+    /// the published ζ hold) or <see cref="DpsStepRule.SquaredNorm"/> (ζ ∇‖y − A(x̂_0)‖², Algorithm 1 as printed).
+    /// </summary>
+    public DpsStepRule StepRule { get; init; } = DpsStepRule.UnsquaredNorm;
 
     /// <summary>The number of ancestral steps (evenly spaced from T − 1 to 0); null: all T.</summary>
     public int? Steps { get; init; }

@@ -18,7 +18,26 @@ namespace Diffusion.Inverse;
 /// <param name="Lambda">The TV weight λ used (TV rows only).</param>
 /// <param name="Settings">The method's settings in words.</param>
 public sealed record InverseRow(string Task, string Method, int Images, double Psnr, double Ssim, double FeatureDistance, double SecondsPerImage,
-    double? Lambda, string Settings);
+    double? Lambda, string Settings)
+{
+    /// <summary>The 95 % percentile-bootstrap interval of the mean PSNR over the digits (<see cref="Bootstrap.Mean"/>); null when not computed.</summary>
+    public BootstrapInterval? PsnrInterval { get; init; }
+
+    /// <summary>The bootstrap interval of the mean SSIM.</summary>
+    public BootstrapInterval? SsimInterval { get; init; }
+
+    /// <summary>The bootstrap interval of the mean feature distance.</summary>
+    public BootstrapInterval? FeatureDistanceInterval { get; init; }
+
+    /// <summary>PSNR of each digit, in the digits' order (what the intervals and <see cref="InverseComparisons"/> resample).</summary>
+    public IReadOnlyList<double>? PsnrPerImage { get; init; }
+
+    /// <summary>SSIM of each digit.</summary>
+    public IReadOnlyList<double>? SsimPerImage { get; init; }
+
+    /// <summary>Feature distance of each digit.</summary>
+    public IReadOnlyList<double>? FeatureDistancePerImage { get; init; }
+}
 
 /// <summary>One row of the denoising table: digits noised to step t by q(x_t | x_0) and brought back.</summary>
 /// <param name="T">The 1-based step t (ᾱ_t is <c>AlphaBars[t − 1]</c>).</param>
@@ -38,6 +57,9 @@ public sealed record DenoisingRow(int T, string Method, int Images, int Steps, d
 /// <remarks>
 /// Seeds: y = A x_0 + σ_y n with n from a generator seeded <c>seed</c> (the same y for every method); each sampler draws from its
 /// own generator seeded <c>seed + 1 + its index in <see cref="Methods"/></c>, so a row does not depend on which other rows ran.
+/// Each row's PSNR, SSIM and feature distance come with a percentile-bootstrap interval over the digits (<see cref="Bootstrap"/>,
+/// <see cref="InverseSettings.BootstrapResamples"/> resamples seeded <see cref="BootstrapSeed"/>) and the per-digit values, from which
+/// <see cref="InverseComparisons"/> orders the methods by paired differences.
 /// The samplers run batched over the digits (each digit's chain is separate; DPS takes each digit's own gradient).
 /// </remarks>
 public static class InverseEvaluation
@@ -114,7 +136,7 @@ public static class InverseEvaluation
                 case "sdedit":
                     var sdedit = new SdEdit(schedule, settings.SdEdit);
                     restored = Batched(y, settings.BatchSize, part => sdedit.Sample(model, a, part.Y, noise));
-                    described = $"t0 = {settings.SdEdit.T0} T, K = {settings.SdEdit.Repeats}, {sdedit.Timesteps.Length} steps per pass, {settings.SdEdit.Variance}, re-noise known pixels {settings.SdEdit.RenoiseKnownPixels}";
+                    described = $"t0 = {settings.SdEdit.T0} T, K = {settings.SdEdit.Repeats}, {sdedit.Timesteps.Length} steps per pass, {settings.SdEdit.Variance}, known pixels {settings.SdEdit.KnownPixels}, data fidelity {settings.SdEdit.FidelityStep} gamma = {settings.SdEdit.FidelityWeight:G3}";
                     break;
                 case "score-ald":
                     var ald = new ScoreAld(schedule, settings.ScoreAld with { SigmaY = settings.SigmaY });
@@ -125,7 +147,7 @@ public static class InverseEvaluation
                     var options = settings.DpsFor(task, schedule.T);
                     var dps = new Dps(schedule, options);
                     restored = Batched(y, settings.BatchSize, part => dps.Sample(model, a, part.Y, noise));
-                    described = $"zeta = {options.Scale:G4}, {dps.Timesteps.Length} steps, {options.Variance}, clip x0 {options.ClipDenoised}";
+                    described = $"zeta = {options.Scale:G4} ({options.StepRule}), {dps.Timesteps.Length} steps, {options.Variance}, clip x0 {options.ClipDenoised}";
                     break;
                 default:
                     var solver = settings.TvSolvers.Single(s => MethodName(s) == method);
@@ -142,9 +164,22 @@ public static class InverseEvaluation
             var clamped = restored.detach().clamp(-1, 1);
             onRestored?.Invoke(method, clamped);
             var unit = (clamped + 1) / 2;
-            var row = new InverseRow(task.Name, method, n, Psnr.Mean(unit, truth), Ssim.Mean(unit, truth), Metrics.FeatureDistance.Mean(network, x0, clamped),
-                clock.Elapsed.TotalSeconds / n, lambda, described);
-            log?.Invoke($"{task.Name} {method}: PSNR {row.Psnr:F2}, SSIM {row.Ssim:F3}, feature distance {row.FeatureDistance:F2}, {row.SecondsPerImage:F3} s/image");
+            var psnr = Psnr.PerImage(unit, truth);
+            var ssim = Ssim.PerImage(unit, truth);
+            var distance = Metrics.FeatureDistance.PerImage(network, x0, clamped);
+            var (psnrs, ssims, distances) = (Bootstrap.Values(psnr), Bootstrap.Values(ssim), Bootstrap.Values(distance));
+            ulong bootstrapSeed = BootstrapSeed(seed);
+            var row = new InverseRow(task.Name, method, n, psnr.mean().item<double>(), ssim.mean().item<double>(), distance.mean().item<double>(),
+                clock.Elapsed.TotalSeconds / n, lambda, described)
+            {
+                PsnrInterval = Bootstrap.Mean(psnrs, settings.BootstrapResamples, settings.ConfidenceLevel, bootstrapSeed),
+                SsimInterval = Bootstrap.Mean(ssims, settings.BootstrapResamples, settings.ConfidenceLevel, bootstrapSeed),
+                FeatureDistanceInterval = Bootstrap.Mean(distances, settings.BootstrapResamples, settings.ConfidenceLevel, bootstrapSeed),
+                PsnrPerImage = psnrs,
+                SsimPerImage = ssims,
+                FeatureDistancePerImage = distances,
+            };
+            log?.Invoke($"{task.Name} {method}: PSNR {row.PsnrInterval.Format()}, SSIM {row.SsimInterval.Format("F3")}, feature distance {row.FeatureDistanceInterval.Format()}, {row.SecondsPerImage:F3} s/image");
             rows.Add(row);
         }
         return rows;
@@ -208,6 +243,9 @@ public static class InverseEvaluation
         }
         return rows;
     }
+
+    /// <summary>The seed of every bootstrap of <see cref="Run"/> (the same resampled digits for every method and metric): <c>seed + 300</c>.</summary>
+    public static ulong BootstrapSeed(ulong seed) => seed + 300;
 
     private readonly record struct Part(long From, long Count, Tensor Y);
 

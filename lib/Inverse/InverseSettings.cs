@@ -39,15 +39,31 @@ public sealed record InverseSettings
     /// <summary>The λ grid each TV solver's weight is chosen from on the validation digits (units of the [−1, 1] scale).</summary>
     public IReadOnlyList<double> LambdaGrid { get; init; } = [0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1];
 
+    /// <summary>B, the bootstrap resamples of every interval and paired difference of the table (<see cref="Metrics.Bootstrap"/>).</summary>
+    public int BootstrapResamples { get; init; } = Metrics.Bootstrap.DefaultResamples;
+
+    /// <summary>The level of the table's bootstrap intervals (0.95).</summary>
+    public double ConfidenceLevel { get; init; } = Metrics.Bootstrap.DefaultLevel;
+
     /// <summary>Digits per sampler batch (the samplers treat each digit separately; batching only shares the model calls).</summary>
     public int BatchSize { get; init; } = 100;
 
-    /// <summary>The DPS options for <paramref name="task"/>: its ζ (scaled by T/steps when <see cref="ScaleDpsStepWithRespacing"/>) and <see cref="DpsSteps"/>.</summary>
+    /// <summary>DPS's step rule (<see cref="DpsStepRule.UnsquaredNorm"/>, the public code's, for which the tasks' published ζ hold).</summary>
+    public DpsStepRule DpsRule { get; init; } = DpsStepRule.UnsquaredNorm;
+
+    /// <summary>DPS's ζ for every task (chosen on validation digits, e.g. for <see cref="DpsStepRule.SquaredNorm"/>); null: the task's published ζ.</summary>
+    public double? DpsScale { get; init; }
+
+    /// <summary>
+    /// The DPS options for <paramref name="task"/>: ζ (<see cref="DpsScale"/>, else the task's; scaled by T/steps when
+    /// <see cref="ScaleDpsStepWithRespacing"/>), <see cref="DpsSteps"/> and <see cref="DpsRule"/>.
+    /// </summary>
     public DpsOptions DpsFor(InverseTask task, int t = 1000)
     {
         ArgumentNullException.ThrowIfNull(task);
         int steps = DpsSteps ?? t;
-        double scale = ScaleDpsStepWithRespacing ? task.DpsScale * t / steps : task.DpsScale;
-        return new DpsOptions { Scale = scale, Steps = steps };
+        double zeta = DpsScale ?? task.DpsScale;
+        double scale = ScaleDpsStepWithRespacing ? zeta * t / steps : zeta;
+        return new DpsOptions { Scale = scale, Steps = steps, StepRule = DpsRule };
     }
 }

@@ -8,13 +8,17 @@ namespace Diffusion.Inverse;
 /// <summary>
 /// SDEdit (Meng et al. 2022) for y = A x + σ_y n with any DDPM ε-model: noise a guess x_g to step t0 by q(x_t0 | x_0) and
 /// run the reverse DDPM chain to 0; repeat K times from the result. For a <see cref="PixelMask"/> the known pixels can be
-/// re-noised from y at every step (<see cref="SdEditOptions.RenoiseKnownPixels"/>), so the result keeps them.
+/// re-noised from y or set to y at every step (<see cref="SdEditOptions.KnownPixels"/>), so the result keeps them; for any operator
+/// each step's x̂_0 can be corrected towards y by a data-fidelity step (<see cref="SdEditOptions.FidelityWeight"/>).
 /// </summary>
 /// <remarks>
 /// One pass from x_g, with n0 = round(t0 T) and timesteps n0 − 1 = t_1 &gt; … &gt; t_S = 0 (then s = −1, ᾱ_{−1} = 1):
 /// e ~ N(0, I), x = √ᾱ_{t_1} x_g + √(1 − ᾱ_{t_1}) e;
 /// at each t with next s: ε̂ = ε_θ(x, t), x̂_0 = (x − √(1 − ᾱ_t) ε̂)/√ᾱ_t, x ← μ̃(x, x̂_0) + σ z (no z at the last step): the
-/// step of a <see cref="DdpmSampler"/> over the pass's timesteps; and with masked re-noising x ← M ⊙ (√ᾱ_s y + √(1 − ᾱ_s) e) + (1 − M) ⊙ x.
+/// step of a <see cref="DdpmSampler"/> over the pass's timesteps; with a data-fidelity weight γ &gt; 0, x̂_0 ← x̂_0 + γ Aᵀ(y − A x̂_0)
+/// (or its proximal step, <see cref="DataFidelity"/>) before the posterior mean μ̃(x, x̂_0) — our reading of Hurley's one sentence
+/// ("a scaling factor on calculating the next step denoised image by a data fidelity term"); then, for a mask, the known pixels:
+/// re-noised x ← M ⊙ (√ᾱ_s y + √(1 − ᾱ_s) e) + (1 − M) ⊙ x (Meng et al.) or clean x ← M ⊙ y + (1 − M) ⊙ x (Hurley).
 /// Then x_g ← x for the next pass. Without a guess, x_g = Aᵀy ⊘ Aᵀ1 where Aᵀ1 &gt; 0 (y itself on a mask's known pixels, the
 /// nearest up-sampling of y for average pooling, ≈ Aᵀy for a blur) and z ~ N(0, I) on the pixels A does not see.
 /// </remarks>
@@ -28,6 +32,11 @@ public sealed class SdEdit
         if (!(Options.T0 >= 0 && Options.T0 <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(options), Options.T0, "t0 must lie in [0, 1] (a fraction of T)");
+        }
+        InverseSampling.CheckNonNegative(Options.FidelityWeight, "the data-fidelity weight γ");
+        if (!Enum.IsDefined(Options.KnownPixels) || !Enum.IsDefined(Options.FidelityStep))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"unknown known-pixel mode {Options.KnownPixels} or data-fidelity step {Options.FidelityStep}");
         }
         if (Options.Repeats < 1)
         {
@@ -108,7 +117,7 @@ public sealed class SdEdit
         {
             return start;
         }
-        var mask = Options.RenoiseKnownPixels ? a as PixelMask : null;
+        var mask = Options.KnownPixels == SdEditKnownPixels.Free ? null : a as PixelMask;
         int steps = timesteps.Length;
         Tensor? e = null;
         try
@@ -124,12 +133,22 @@ public sealed class SdEdit
                     e = NoiseSources.Draw(noise, x).MoveToOuterDisposeScope();
                     xt = _process.QSample(x, t, e);
                 }
-                // 2. The DDPM step from t to s.
-                var (next, x0) = _ddpm.Step(Sampler.Predict(model, xt, t), t, xt, noise);
-                // 3. Masked re-noising: the known pixels follow q(y | s) with the pass's noise e (y itself at s = −1).
+                // 2. The DDPM step from t to s, with x̂_0 corrected towards y first when γ > 0.
+                var eps = Sampler.Predict(model, xt, t);
+                Tensor next, x0;
+                if (Options.FidelityWeight > 0)
+                {
+                    x0 = DataFidelity.Apply(a, y, Schedule.PredictOriginal(xt, eps, t, Options.ClipDenoised), Options.FidelityWeight, Options.FidelityStep);
+                    next = Schedule.PosteriorStep(xt, x0, t, s, Options.Variance, noise);
+                }
+                else
+                {
+                    (next, x0) = _ddpm.Step(eps, t, xt, noise);
+                }
+                // 3. The known pixels of a mask: q(y | s) with the pass's noise e (y itself at s = −1), or y itself at every level.
                 if (mask is not null)
                 {
-                    var known = s < 0 ? y : _process.QSample(y, s, e!);
+                    var known = Options.KnownPixels == SdEditKnownPixels.Clean || s < 0 ? y : _process.QSample(y, s, e!);
                     next = next - mask.Forward(next) + mask.Forward(known);
                 }
                 return new LoopStep(next, x0, t);

@@ -5,7 +5,7 @@ namespace Diffusion.Inverse;
 /// <summary>
 /// Settings of <see cref="SdEdit"/>. The defaults are the public SDEdit code's (ermongroup/SDEdit, <c>main.py</c> and
 /// <c>configs/celeba.yml</c>): t0 = 400 of T = 1000, K = 3 repeats, every timestep, σ_t² = β̃_t ("fixedsmall"), no clipping
-/// of x̂_0 (its step is eq. 11's mean), known pixels of a mask re-noised at every step. The inverse-problem comparison of the
+/// of x̂_0 (its step is eq. 11's mean), known pixels of a mask re-noised at every step, no data-fidelity step. The inverse-problem comparison of the
 /// course's seed report used t0 = 450–500.
 /// </summary>
 public sealed record SdEditOptions
@@ -29,9 +29,18 @@ public sealed record SdEditOptions
     public bool ClipDenoised { get; init; }
 
     /// <summary>
-    /// For a <see cref="PixelMask"/>: after each step to s, set the known pixels to q(y | s), x_s = M ⊙ (√ᾱ_s y + √(1 − ᾱ_s) e)
-    /// + (1 − M) ⊙ x_s, with e the noise of the pass's start (as the public code), so that they equal y after the last step.
-    /// Ignored for other operators.
+    /// For a <see cref="PixelMask"/>: how the known pixels are kept after each step (default <see cref="SdEditKnownPixels.Renoised"/>,
+    /// q(y | s) with the pass's noise e, as the public code; <see cref="SdEditKnownPixels.Clean"/>, y itself, as Hurley's report;
+    /// <see cref="SdEditKnownPixels.Free"/>, not kept). Ignored for other operators.
     /// </summary>
-    public bool RenoiseKnownPixels { get; init; } = true;
+    public SdEditKnownPixels KnownPixels { get; init; } = SdEditKnownPixels.Renoised;
+
+    /// <summary>
+    /// γ ≥ 0, the weight of a data-fidelity correction of every step's x̂_0 before the posterior mean (<see cref="DataFidelity"/>);
+    /// 0 (default): none, plain SDEdit. For operators whose y does not fix pixels (a blur), this is how y enters the chain at all.
+    /// </summary>
+    public double FidelityWeight { get; init; }
+
+    /// <summary>The data-fidelity step: a gradient step (default) or a proximal step on ½‖y − A x̂_0‖².</summary>
+    public DataFidelityStep FidelityStep { get; init; } = DataFidelityStep.Gradient;
 }

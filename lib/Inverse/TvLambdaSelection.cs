@@ -14,6 +14,7 @@ public sealed record LambdaSelectionResult(double BestLambda, double BestPsnr, I
 /// <summary>
 /// Chooses a TV baseline's λ on a validation set: for each λ of a grid, measure the validation images (y = A x + σ_y n, the noise
 /// from a generator seeded with <c>seed</c>, the same y for every λ), reconstruct, and score the mean PSNR; return the best λ.
+/// The sweep itself is <see cref="ValidationSweep"/>'s, which serves every method's hyper-parameter.
 /// </summary>
 /// <remarks>
 /// The function sees only the validation images: the test images, on which the chosen λ is then reported, are not an argument,
@@ -55,26 +56,9 @@ public static class TvLambdaSelection
             throw new ArgumentException($"expected validation images [N > 0, C, H, W], got {Shapes.Format(validationImages)}", nameof(validationImages));
         }
 
-        using var scope = NewDisposeScope();
-        using var generator = new Generator(seed);
-        var y = a.Measure(validationImages, sigmaY, generator);
-        var table = new List<LambdaScore>(grid.Length);
-        foreach (double lambda in grid)
-        {
-            using var inner = NewDisposeScope();
-            var problem = new TvProblem(a, y, lambda, tv, validationImages.shape);
-            var x = solver.Solve(problem).X;
-            table.Add(new LambdaScore(lambda, MeanPsnr(x, validationImages, range)));
-        }
-        var best = table[0];
-        foreach (var row in table)
-        {
-            if (row.Psnr > best.Psnr)
-            {
-                best = row;
-            }
-        }
-        return new LambdaSelectionResult(best.Lambda, best.Psnr, table);
+        var sweep = ValidationSweep.Select(a, validationImages, sigmaY, seed, grid,
+            (lambda, y, _) => solver.Solve(new TvProblem(a, y, lambda, tv, validationImages.shape)).X, range);
+        return new LambdaSelectionResult(sweep.Best, sweep.BestPsnr, sweep.Table.Select(r => new LambdaScore(r.Value, r.Psnr)).ToList());
     }
 
     /// <summary>The mean PSNR on [0, 1] of reconstructions <paramref name="x"/> (clamped to <paramref name="range"/>) against <paramref name="reference"/>.</summary>

@@ -20,13 +20,98 @@ public sealed class DpsTests
         return (mixed * c).MoveToOuterDisposeScope();
     };
 
-    /// <summary>f(x) = Σ_b ‖y_b − A(x̂_0(x))_b‖ with x̂_0 = (x − √(1 − ᾱ_t) ε̂)/√ᾱ_t, in float64.</summary>
-    private static double Objective(NoiseSchedule schedule, EpsilonModel model, MeasurementOperator a, Tensor y, Tensor x, int t)
+    /// <summary>f(x) = Σ_b ‖y_b − A(x̂_0(x))_b‖ (squared: Σ_b ‖·‖²) with x̂_0 = (x − √(1 − ᾱ_t) ε̂)/√ᾱ_t, in float64.</summary>
+    private static double Objective(NoiseSchedule schedule, EpsilonModel model, MeasurementOperator a, Tensor y, Tensor x, int t, bool squared = false)
     {
         using var scope = NewDisposeScope();
         var eps = model(x, NoiseSchedule.Steps(t, x.shape[0]));
         var x0 = (x - eps * schedule.SqrtOneMinusAlphaBars[t]) / schedule.SqrtAlphaBars[t];
-        return (y - a.Forward(x0)).flatten(1).norm(1).sum().item<double>();
+        var norms = (y - a.Forward(x0)).flatten(1).norm(1);
+        return (squared ? norms.square() : norms).sum().item<double>();
+    }
+
+    /// <summary>
+    /// The squared rule on a tiny linear problem (ε̂ linear in x, A a 3×3 blur of 4×4 images): its guidance matches central finite
+    /// differences of Σ_b ‖r_b‖², and per image it is the unsquared rule's guidance times 2‖r_b‖ (∇‖r‖² = 2‖r‖ ∇‖r‖).
+    /// </summary>
+    [Fact]
+    public void SquaredRule_MatchesFiniteDifferences_AndIsTheUnsquaredTimesTwiceTheResidual()
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(35);
+        var schedule = GaussianPrior.Schedule();
+        EpsilonModel linear = (x, t) =>
+        {
+            using var inner = NewDisposeScope();
+            var c = NoiseSchedule.Extract(schedule.SqrtOneMinusAlphaBars, t, x);
+            return (x * c * 0.7).MoveToOuterDisposeScope();
+        };
+        var a = new GaussianBlur(4, 4, 3, 1.0, BlurPadding.Zero);
+        var squared = new Dps(schedule, new DpsOptions { ClipDenoised = false, StepRule = DpsStepRule.SquaredNorm });
+        var unsquared = new Dps(schedule, new DpsOptions { ClipDenoised = false });
+        const int t = 50;
+        var x = randn([2, 1, 4, 4], ScalarType.Float64, generator: g);
+        var y = randn([2, 1, 4, 4], ScalarType.Float64, generator: g);
+        var (gSquared, _, normsSquared) = squared.MeasurementGradient(linear, a, y, x, t);
+        var (gUnsquared, _, norms) = unsquared.MeasurementGradient(linear, a, y, x, t);
+        Assert.Equal(0.0, (normsSquared - norms).abs().max().item<double>());
+
+        const double h = 1e-6;
+        var flat = x.reshape(-1);
+        var analytic = gSquared.reshape(-1).data<double>().ToArray();
+        double worst = 0;
+        for (int i = 0; i < analytic.Length; i++)
+        {
+            using var inner = NewDisposeScope();
+            var plus = flat.clone();
+            plus[i] = plus[i] + h;
+            var minus = flat.clone();
+            minus[i] = minus[i] - h;
+            double numeric = (Objective(schedule, linear, a, y, plus.reshape(x.shape), t, squared: true)
+                - Objective(schedule, linear, a, y, minus.reshape(x.shape), t, squared: true)) / (2 * h);
+            worst = Math.Max(worst, Math.Abs(numeric - analytic[i]));
+        }
+        Assert.True(worst < 1e-6, $"max |finite difference − autograd| = {worst}");
+        Assert.True(gSquared.abs().max().item<double>() > 1e-2, "the gradient is not trivially zero");
+        var scaled = gUnsquared * (2 * norms).reshape(2, 1, 1, 1);
+        Assert.True((gSquared - scaled).abs().max().item<double>() < 1e-10 * gSquared.abs().max().item<double>(), "∇‖r‖² ≠ 2‖r‖ ∇‖r‖");
+        Assert.True((2 * norms - 1).abs().min().item<double>() > 0.5, "2‖r‖ should be far from 1 so the two rules differ in length");
+    }
+
+    /// <summary>One DPS step from the same x_T and draws: the squared rule with ζ/(2‖r‖) lands where the unsquared rule with ζ does.</summary>
+    [Fact]
+    public void Rules_TakeTheSameStep_WhenZetaIsRescaledByTwiceTheResidual()
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(36);
+        var schedule = GaussianPrior.Schedule();
+        var model = Nonlinear(schedule);
+        var a = PixelMask.Box(4, 4, 1, 1, 2, 2);
+        var x = randn([1, 1, 4, 4], ScalarType.Float64, generator: g);
+        var y = randn([1, 1, 4, 4], ScalarType.Float64, generator: g);
+        var probe = new Dps(schedule, new DpsOptions { ClipDenoised = false, Steps = 1 });
+        double r = probe.MeasurementGradient(model, a, y, x, probe.Timesteps[0]).ResidualNorms.item<double>();
+        Tensor Step(DpsOptions options)
+        {
+            using var gen = new Generator(1);
+            // One step from x_T = x: the first draw is x, then the generator's.
+            bool first = true;
+            NoiseSource noise = (shape, dtype, device) =>
+            {
+                if (first)
+                {
+                    first = false;
+                    return x.clone();
+                }
+                return randn(shape, dtype, device, generator: gen);
+            };
+            return new Dps(schedule, options with { ClipDenoised = false, Steps = 1 }).Sample(model, a, y, noise);
+        }
+        var unsquaredStep = Step(new DpsOptions { Scale = 0.4 });
+        var squaredStep = Step(new DpsOptions { Scale = 0.4 / (2 * r), StepRule = DpsStepRule.SquaredNorm });
+        var sameZeta = Step(new DpsOptions { Scale = 0.4, StepRule = DpsStepRule.SquaredNorm });
+        Assert.True((unsquaredStep - squaredStep).abs().max().item<double>() < 1e-12);
+        Assert.True((unsquaredStep - sameZeta).abs().max().item<double>() > 1e-2, "with the same ζ the squared rule should step further");
     }
 
     [Fact]
@@ -145,5 +230,7 @@ public sealed class DpsTests
         Assert.Equal(999, dps.Timesteps[0]);
         Assert.Equal(0, dps.Timesteps[^1]);
         Assert.True(dps.Options.ClipDenoised);
+        Assert.Equal(DpsStepRule.UnsquaredNorm, dps.Options.StepRule);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Dps(NoiseSchedule.Linear(10), new DpsOptions { StepRule = (DpsStepRule)7 }));
     }
 }

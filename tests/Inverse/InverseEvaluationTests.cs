@@ -86,5 +86,9 @@ public sealed class InverseEvaluationTests
         Assert.Equal(3.0, settings.DpsFor(InverseTask.Deblurring()).Scale, 12);
         Assert.Equal(0.5, (settings with { ScaleDpsStepWithRespacing = false }).DpsFor(InverseTask.Inpainting()).Scale, 12);
         Assert.Equal(9e-7 * 20, InverseSettings.AldStepSize(50), 15);
+        // The rule and an explicit ζ (e.g. chosen on validation digits for the squared rule) reach the options.
+        Assert.Equal(DpsStepRule.UnsquaredNorm, settings.DpsFor(InverseTask.Inpainting()).StepRule);
+        var squared = (settings with { DpsRule = DpsStepRule.SquaredNorm, DpsScale = 0.02, ScaleDpsStepWithRespacing = false }).DpsFor(InverseTask.Deblurring());
+        Assert.Equal((DpsStepRule.SquaredNorm, 0.02, 100), (squared.StepRule, squared.Scale, squared.Steps!.Value));
     }
 }

@@ -47,7 +47,7 @@ public sealed class SdEditTests
         Assert.Equal(0.0, (a.Forward(kept) - a.Forward(y)).abs().max().item<float>());
         Assert.True((kept - a.Forward(kept)).abs().max().item<float>() > 1e-2);
 
-        var off = new SdEdit(schedule, new SdEditOptions { T0 = 0.5, Repeats = repeats, Steps = steps, RenoiseKnownPixels = false });
+        var off = new SdEdit(schedule, new SdEditOptions { T0 = 0.5, Repeats = repeats, Steps = steps, KnownPixels = SdEditKnownPixels.Free });
         var free = off.Sample(model, a, y, g);
         Assert.True((a.Forward(free) - a.Forward(y)).abs().max().item<float>() > 1e-2, "without re-noising the known pixels drift");
     }

@@ -103,11 +103,17 @@ internal static class InverseTable
                     Console.WriteLine("evaluate: " + line);
                     progress.Step();
                 });
-            Console.WriteLine($"{task.Name} ({task.Operator.Name}), {images} digits");
-            Console.WriteLine("method          PSNR    SSIM   feat.dist  s/image");
+            Console.WriteLine($"{task.Name} ({task.Operator.Name}), {images} digits; [95 % bootstrap interval over the digits]");
+            Console.WriteLine("method        PSNR [interval]          SSIM [interval]           feat.dist [interval]     s/image");
             foreach (var row in rows)
             {
-                Console.WriteLine(string.Create(inv, $"{row.Method,-12} {row.Psnr,7:0.00}  {row.Ssim,6:0.000}  {row.FeatureDistance,8:0.00}  {row.SecondsPerImage,8:0.000}"));
+                Console.WriteLine(string.Create(inv, $"{row.Method,-12} {row.PsnrInterval!.Format(),-24} {row.SsimInterval!.Format("F3"),-25} {row.FeatureDistanceInterval!.Format(),-24} {row.SecondsPerImage,8:0.000}"));
+            }
+            var comparisons = InverseComparisons.Pairwise(rows, resamples: settings.BootstrapResamples, level: settings.ConfidenceLevel,
+                seed: InverseEvaluation.BootstrapSeed((ulong)seed));
+            foreach (var c in comparisons.Where(c => c.Metric == InverseMetric.Psnr))
+            {
+                Console.WriteLine(string.Create(inv, $"  PSNR {c.Comparison.First} - {c.Comparison.Second}: {c.Comparison.Difference.Format()} dB: {c.Better ?? "undecided"}"));
             }
             tasks.Add(new JsonObject
             {
@@ -115,6 +121,7 @@ internal static class InverseTable
                 ["operator"] = task.Operator.Name,
                 ["lambda_selection"] = JsonSerializer.SerializeToNode(chosen, CardJson.Options),
                 ["rows"] = JsonSerializer.SerializeToNode(rows, CardJson.Options),
+                ["comparisons"] = JsonSerializer.SerializeToNode(comparisons, CardJson.Options),
             });
         }
 
@@ -152,6 +159,8 @@ internal static class InverseTable
                 ["tv"] = "Adam-TV 300 steps lr 0.05 cosine; HQS-TV 100 iterations; ADMM-TV 100 iterations (library defaults)",
                 ["denoising"] = $"x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) e for t = {string.Join(", ", denoiseTimes)} (1-based); one-step x0-hat (clipped) and the DDPM reverse chain from t with at most {denoiseSteps} respaced steps (sigma_t^2 = beta-tilde)",
                 ["metrics"] = "PSNR and SSIM (11x11 Gaussian window, sigma 1.5) on (x + 1) / 2 clamped to [0, 1]; feature distance = mean Euclidean distance in the project's MNIST classifier's penultimate features (not LPIPS)",
+                ["uncertainty"] = string.Create(inv, $"every psnr/ssim/feature_distance with a {settings.ConfidenceLevel:P0} percentile-bootstrap interval of the mean over the digits ({settings.BootstrapResamples} resamples, seed + 300); ") +
+                    "comparisons: every pair of methods of a task, paired bootstrap of the mean per-digit difference (first - second, same resampled digits); better is named only where the interval excludes 0",
                 ["batch"] = batch,
             },
             ["tasks"] = tasks,
