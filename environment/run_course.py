@@ -6,7 +6,8 @@ Usage: /usr/bin/python3 environment/run_course.py [--kernel NAME] [--profile fas
 Each notebook runs top to bottom on a Jupyter kernel (--kernel: `diffusion-csharp`, the course kernel, by default;
 `dotnet-interactive-csharp` runs .NET Interactive) with DIFFUSION_PROFILE set, from the notebooks/ folder (so relative
 paths resolve as in Jupyter); the kernel used is named in the first line of output. The executed notebook and its HTML
-export are written to the output folder. Exits non-zero when any cell fails, naming the notebook and the cell.
+export (environment/html_export.py: require.js and MathJax inlined, so it reads right on any machine, offline) are written
+to the output folder. Exits non-zero when any cell fails, naming the notebook and the cell.
 """
 import argparse
 import os
@@ -18,9 +19,10 @@ import nbformat
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
-from nbconvert import HTMLExporter
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "environment"))
+import html_export  # noqa: E402  (environment/html_export.py: require.js and MathJax inlined, no local-file links)
 
 
 DEFAULT_KERNEL = "diffusion-csharp"
@@ -45,8 +47,7 @@ def run(path, out_dir, profile, timeout, kernel):
     seconds = time.time() - started
     out_dir.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out_dir / path.name)
-    html, _ = HTMLExporter().from_notebook_node(nb)
-    (out_dir / (path.stem + ".html")).write_text(html, encoding="utf-8")
+    (out_dir / (path.stem + ".html")).write_text(html_export.to_html(nb), encoding="utf-8")
     return seconds, error
 
 

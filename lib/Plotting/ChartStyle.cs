@@ -51,6 +51,69 @@ public static class ChartStyle
         return Plotly.NET.Chart.withLayout(layout).Invoke(chart);
     }
 
+    /// <summary>
+    /// Makes an axis logarithmic with every tick labelled in full (<see cref="LogTicks"/>): no single-digit minor labels.
+    /// The ticks are chosen from the positive values the chart's traces put on that axis.
+    /// </summary>
+    /// <param name="chart">The chart.</param>
+    /// <param name="axis">"x" or "y" (the first axes).</param>
+    /// <param name="title">The axis title, or null to keep the one it has.</param>
+    /// <exception cref="ArgumentException">The axis is not "x" or "y", or no trace has a positive value on it.</exception>
+    public static GenericChart WithLogAxis(this GenericChart chart, string axis = "y", string? title = null)
+    {
+        ArgumentNullException.ThrowIfNull(chart);
+        if (axis is not ("x" or "y"))
+        {
+            throw new ArgumentException($"axis must be \"x\" or \"y\", got \"{axis}\"", nameof(axis));
+        }
+        var values = GenericChart.getTraces(chart)
+            .Where(t => (t.TryGetPropertyValue(axis + "axis")?.Value as string ?? axis) == axis)
+            .SelectMany(t => Numbers(t.TryGetPropertyValue(axis)?.Value))
+            .Where(v => v > 0 && double.IsFinite(v))
+            .ToList();
+        if (values.Count == 0)
+        {
+            throw new ArgumentException($"no trace has a positive value on the {axis} axis, so it cannot be logarithmic");
+        }
+        var (ticks, labels) = LogTicks.For(values.Min(), values.Max());
+        var settings = new LinearAxis();
+        settings.SetProperty("type", "log");
+        settings.SetProperty("tickmode", "array");
+        settings.SetProperty("tickvals", ticks);
+        settings.SetProperty("ticktext", labels);
+        if (title is not null)
+        {
+            settings.SetProperty("title", TitleOf(title));
+        }
+        var layout = new Layout();
+        layout.SetProperty(axis + "axis", settings);
+        return Plotly.NET.Chart.withLayout(layout).Invoke(chart);
+    }
+
+    /// <summary>The numbers in a trace's data array (Plotly.NET keeps them as any sequence), skipping what is not a number.</summary>
+    private static IEnumerable<double> Numbers(object? data)
+    {
+        if (data is string || data is not System.Collections.IEnumerable items)
+        {
+            yield break;
+        }
+        foreach (var item in items)
+        {
+            switch (item)
+            {
+                case double d:
+                    yield return d;
+                    break;
+                case float f:
+                    yield return f;
+                    break;
+                case int or long or decimal:
+                    yield return Convert.ToDouble(item, System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+            }
+        }
+    }
+
     /// <summary>The (x, y) axis ids the chart's traces draw on, e.g. ("x", "y"), ("x2", "y2").</summary>
     internal static IEnumerable<(string X, string Y)> AxisPairs(GenericChart chart) =>
         GenericChart.getTraces(chart)
