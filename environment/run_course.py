@@ -12,6 +12,7 @@ to the output folder. Exits non-zero when any cell fails, naming the notebook an
 import argparse
 import os
 import pathlib
+import re
 import sys
 import time
 
@@ -45,10 +46,29 @@ def run(path, out_dir, profile, timeout, kernel):
     except CellExecutionError as e:
         error = e
     seconds = time.time() - started
+    if error is None:
+        error = output_problems(nb)
     out_dir.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out_dir / path.name)
     (out_dir / (path.stem + ".html")).write_text(html_export.to_html(nb), encoding="utf-8")
     return seconds, error
+
+
+def output_problems(nb):
+    """A failure naming every cell whose output a student should not see, or None: a C# compiler warning (.NET Interactive
+    prints them, e.g. CS1701 or CS8632, in a pink box), or a rich output without its text/plain fallback (viewers that run
+    no HTML show nothing then). .NET Interactive's own start-up script, which carries only HTML, is not the course's."""
+    found = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            kind = output.get("output_type")
+            text = output.get("text", "") if kind == "stream" else ""
+            for code in sorted(set(re.findall(r"warning (CS\d{4})", text))):
+                found.append(f"cell {index}: compiler warning {code}: {text.strip().splitlines()[0][:200]}")
+            data = output.get("data", {}) if kind in ("display_data", "execute_result") else {}
+            if data and "text/plain" not in data and "dotnet-interactive-this-cell" not in str(data.get("text/html", "")):
+                found.append(f"cell {index}: an output with {', '.join(sorted(data))} but no text/plain")
+    return RuntimeError("outputs a student should not see:\n" + "\n".join(found)) if found else None
 
 
 def main():

@@ -10,13 +10,33 @@ namespace Diffusion.Plotting;
 /// </summary>
 public static class ChartStyle
 {
-    /// <summary>Sets the chart title (Plotly.NET's <c>Chart.withTitle</c>).</summary>
+    /// <summary>
+    /// Sets the chart title (Plotly.NET's <c>Chart.withTitle</c>), and makes room for it when the chart set a top margin too
+    /// small for a title (image grids keep a thin margin), so the title is not cut off.
+    /// </summary>
     public static GenericChart WithTitle(this GenericChart chart, string title)
     {
         ArgumentNullException.ThrowIfNull(chart);
         ArgumentNullException.ThrowIfNull(title);
-        return Plotly.NET.Chart.withTitle(title, null).Invoke(chart);
+        var titled = Plotly.NET.Chart.withTitle(title, null).Invoke(chart);
+        if (GenericChart.getLayout(chart).TryGetPropertyValue("margin") is { Value: Margin margin }
+            && margin.TryGetPropertyValue("t") is { Value: int top } && top < TitleMargin)
+        {
+            var room = new Margin();
+            room.SetProperty("t", TitleMargin);
+            var layout = new Layout();
+            layout.SetProperty("margin", room);
+            if (GenericChart.getLayout(chart).TryGetPropertyValue("height") is { Value: int height })
+            {
+                layout.SetProperty("height", height + TitleMargin - top);   // the picture keeps its size
+            }
+            titled = Plotly.NET.Chart.withLayout(layout).Invoke(titled);
+        }
+        return titled;
     }
+
+    /// <summary>The top margin, in pixels, that a one-line title needs.</summary>
+    private const int TitleMargin = 50;
 
     /// <summary>Sets the titles of the first x and y axes (null leaves a title as it is).</summary>
     public static GenericChart WithAxisTitles(this GenericChart chart, string? x = null, string? y = null)

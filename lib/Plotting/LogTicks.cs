@@ -5,7 +5,7 @@ namespace Diffusion.Plotting;
 /// <summary>
 /// Tick values and labels for a logarithmic axis, every one written in full: plotly's own log axis labels the minor ticks
 /// with a single digit ("2", "5") and, over less than a decade or so, labels 541 as "5". These ticks are 1·10^k over
-/// two decades or more, 1, 2, 5·10^k over less, and finer over less than half a decade.
+/// two decades or more, 1, 2, 5·10^k over one or two, 1, 2, 3, 5, 7·10^k over half a decade to one, and finer below.
 /// </summary>
 public static class LogTicks
 {
@@ -18,7 +18,7 @@ public static class LogTicks
             throw new ArgumentException($"a log axis needs 0 < low ≤ high, got [{low}, {high}]; leave zeros and negative values out of log-scale data");
         }
         double decades = Math.Log10(high / low);
-        double[] multipliers = decades >= 2 ? [1] : decades >= 0.5 ? [1, 2, 5] : [1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9];
+        double[] multipliers = decades >= 2 ? [1] : decades >= 1 ? [1, 2, 5] : decades >= 0.5 ? [1, 2, 3, 5, 7] : [1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9];
         int step = decades > 8 ? (int)Math.Ceiling(decades / 8) : 1;   // at most about eight labelled decades
         var values = new List<double>();
         // Ticks may reach a little beyond the data (plotly pads the range); the labels stay inside what is drawn.

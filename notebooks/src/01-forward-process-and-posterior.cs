@@ -260,7 +260,8 @@ foreach (int t in klSteps)
                    KlDivergence.HistogramToStandardNormal(e, 0.1), KlDivergence.GaussianFitToStandardNormal(e)));
 }
 double exactExpKl = -(1 - Math.Log(0.5)) + 4 + 0.5 * Math.Log(2 * Math.PI);   // −H(Exp(0.5)) + E[x²/2] + ½ log 2π
-Console.WriteLine($"KL of the exponential start: exact {exactExpKl:F4}, histogram {rowsKl[0].ExpHist:F4}; Kuang et al. report 3.7697 without saying how they estimated it");
+Console.WriteLine($"KL of the exponential start: exact {exactExpKl:F4}, histogram {rowsKl[0].ExpHist:F4}");
+Console.WriteLine("(Kuang et al. report 3.7697 without saying how they estimated it)");
 Check.That(rowsKl.Zip(rowsKl.Skip(1)).All(p => p.Second.MnistHist < p.First.MnistHist + 0.01 && p.Second.ExpHist < p.First.ExpHist + 0.01),
     "KL falls along t for both starts (histogram estimate)");
 Check.Below(Math.Max(rowsKl[^1].MnistHist, rowsKl[^1].ExpHist), 0.01, "x_T is close to N(0, 1) from either start (KL in nats at t = 1000)");
@@ -304,6 +305,8 @@ reverse.SetTimesteps(CourseProfile.Pick(fast: 100, full: 1000));
     var confidence = nn.functional.softmax(classifier.call(x), 1).max(1).values.mean().item<float>();
     return (x.mean().item<float>(), (x < -0.9).to(float32).mean().item<float>(), confidence);
 }
+
+// %%
 var starts = new List<(string Name, Tensor XT)>();
 using (var g = new torch.Generator(3))
 {
@@ -313,7 +316,8 @@ using (var g = new torch.Generator(3))
     starts.Add(("exponential x_T (Kuang et al.)", expo));
     starts.Add(("exponential, standardised", (expo - 2) / 2));
 }
-var outputs = starts.Select(s => { using var g = new torch.Generator(7); return (s.Name, reverse.Sample(ddpmModel.Epsilon, s.XT.to(ddpmModel.Device), g).clamp(-1, 1).cpu()); }).ToList();
+Tensor Reverse(Tensor xT) { using var g = new torch.Generator(7); return reverse.Sample(ddpmModel.Epsilon, xT.to(ddpmModel.Device), g).clamp(-1, 1).cpu(); }   // the same z's for every start
+var outputs = starts.Select(s => (s.Name, Reverse(s.XT))).ToList();
 Images.ShowRows(outputs);
 var real = DigitStats(pixels.narrow(0, 0, 64).to(float32));
 Console.WriteLine($"{"",-32} mean pixel  background  classifier confidence   (DDPM {reverse.StepCount} steps)");

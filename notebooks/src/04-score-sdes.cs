@@ -70,31 +70,21 @@ Tensor Times(double t, long n) => full([n], t, dtype: float64);
 var sdes = new (string Name, Sde Sde)[] { ("VP", new VpSde(0.1, 20, 1000)), ("sub-VP", new SubVpSde(0.1, 20, 1000)), ("VE", new VeSde(0.01, 50, 1000)) };
 const double X0 = 0.5;
 int paths = CourseProfile.Pick(fast: 20_000, full: 100_000);
-var simulated = new Dictionary<string, (List<double> T, List<double> Mean, List<double> Std)>();
+var simulated = new Dictionary<string, PathMoments>();
 double worstMean = 0, worstStd = 0;
 using (var g = new torch.Generator(1))
     foreach (var (name, sde) in sdes)
     {
-        var record = (T: new List<double>(), Mean: new List<double>(), Std: new List<double>());
-        var x = full([paths], X0, dtype: float64);
-        const double Dt = 1.0 / 1000;
-        for (int k = 1; k <= 1000; k++)
+        var moments = simulated[name] = ForwardSimulation.Moments(sde, X0, paths, steps: 1000, every: 50, g);   // Euler-Maruyama
+        for (int k = 0; k < moments.T.Count; k++)
         {
-            using var scope = NewDisposeScope();   // one step's temporaries at a time
-            var t = Times((k - 1) * Dt, paths);
-            var next = x + sde.Drift(x, t) * Dt + sde.Diffusion(t) * Math.Sqrt(Dt) * randn([paths], dtype: float64, generator: g);
-            x.Dispose();
-            x = next.MoveToOuterDisposeScope();
-            if (k % 50 != 0) continue;
-            double mean = x.mean().item<double>(), std = x.std().item<double>();
-            double cfStd = sde.MarginalStd(Times(k * Dt, 1)).item<double>();
-            if (sde is VeSde ve) cfStd = Math.Sqrt(cfStd * cfStd - ve.SigmaMin * ve.SigmaMin);   // started at t = 0
-            worstMean = Math.Max(worstMean, Math.Abs(mean - sde.MeanCoefficient(Times(k * Dt, 1)).item<double>() * X0) / (cfStd / Math.Sqrt(paths)));
-            worstStd = Math.Max(worstStd, Math.Abs(std / cfStd - 1));
-            record.T.Add(k * Dt); record.Mean.Add(mean); record.Std.Add(std);
+            using var scope = NewDisposeScope();
+            var t = Times(moments.T[k], 1);
+            double mean = sde.MeanCoefficient(t).item<double>() * X0, std = sde.MarginalStd(t).item<double>();
+            if (sde is VeSde ve) std = Math.Sqrt(std * std - ve.SigmaMin * ve.SigmaMin);   // the simulation starts at t = 0
+            worstMean = Math.Max(worstMean, Math.Abs(moments.Mean[k] - mean) / (std / Math.Sqrt(paths)));
+            worstStd = Math.Max(worstStd, Math.Abs(moments.Std[k] / std - 1));
         }
-        x.Dispose();
-        simulated[name] = record;
     }
 Console.WriteLine($"{paths:N0} paths × 1000 Euler-Maruyama steps, compared every 50 steps");
 Check.Below(worstMean, 5, "the simulated means match the closed forms (worst error in standard errors)");
@@ -179,6 +169,8 @@ var (trueWidth, trueWeightError) = ring.Fit(reference);
     var result = new PcSampler(sde, predictor, corrector).Sample(prior);
     return (result.Samples, result.Nfe);
 }
+
+// %%
 
 int[] budgets = CourseProfile.Pick<int[]>(fast: [25, 100, 400], full: [25, 100, 400, 1000]);
 string[] kinds = ["predictor only", "corrector only", "PC"];
@@ -533,7 +525,7 @@ using (var g = new torch.Generator(21))
     var points = ring.Sample(16, g, float64);
     var exact = ring.LogDensity(toySde, points, full([16], 1e-5, dtype: float64));
     using var byOde = new OdeLikelihood(toySde, ring.Score(toySde), DivergenceEstimator.Exact, eps: 1e-5, rtol: 1e-6, atol: 1e-6).Compute(points);
-    Check.Below((byOde.LogLikelihood - exact).abs().max().item<double>(), 0.05, "the ODE's log-likelihood equals the mixture's exact log-density (max |difference| in nats, 16 points)");
+    Check.Below((byOde.LogLikelihood - exact).abs().max().item<double>(), 0.01, "the ODE's log-likelihood equals the mixture's exact log-density (max |difference| in nats, 16 points)");
 }
 
 // %% [markdown]

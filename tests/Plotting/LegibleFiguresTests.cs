@@ -40,6 +40,17 @@ public class LegibleFiguresTests
     }
 
     [Fact]
+    public void WithTitle_MakesRoomAboveAnImageGrid()
+    {
+        using var image = torch.zeros([1, 1, 28, 28]);
+        var plain = Figures.ImageGrid(image, padding: 0);
+        int height = Layout(plain).GetProperty("height").GetInt32();
+        var layout = Layout(plain.WithTitle("The forward chain"));
+        Assert.Equal(50, layout.GetProperty("margin").GetProperty("t").GetInt32());
+        Assert.Equal(height + 40, layout.GetProperty("height").GetInt32());   // the picture keeps its size
+    }
+
+    [Fact]
     public void Pictures_AreShownAtTwiceTheirSizeAtLeast()
     {
         Assert.Equal(2, Figures.DisplayScale(482, 62));     // 16 digits in a row
