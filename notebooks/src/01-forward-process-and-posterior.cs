@@ -327,6 +327,8 @@ foreach (var (name, st) in stats) Console.WriteLine($"{name,-32} {st.Mean,10:F3}
 Check.Above(stats[0].Stats.Confidence, 0.9, "from Gaussian noise the DDPM draws digits (classifier confidence)");
 Check.Above(stats[1].Stats.Confidence, 0.8, "from Kuang et al.'s exponential noise it still draws digits (classifier confidence)");
 Check.Less(stats[0].Stats.Mean, "Gaussian start", stats[1].Stats.Mean, "exponential start", "the exponential's mean of 2 leaves brighter, bolder digits (mean pixel)");
+double Apart(int i, int j) { using var d = outputs[i].Item2 - outputs[j].Item2; return d.square().mean().sqrt().item<float>(); }
+Check.Less(Apart(0, 2), "RMS(Gaussian − standardised)", Apart(0, 1), "RMS(Gaussian − exponential)", "with the same z's, the standardised start ends nearer the Gaussian start's digits");
 
 // %% [markdown]
 // The reverse chain forgets its start much as the forward chain forgets the data: with the same $z$'s, the Gaussian and

@@ -321,10 +321,19 @@ Console.WriteLine($"notebook 03's DDPM (its card, N = {ddpmCard.Metrics["fid_sam
     (generateCount == (int)ddpmCard.Metrics["fid_samples"]! ? "" : $" (a different N: compare each with its own floor, not with each other)"));
 using (var first = generated.narrow(0, 0, 64)) Images.Show(first, nrow: 16, title: $"Digits generated from blur (Algorithm 2 from s = {blur.T})");
 Check.Above(result.Fid, result.FidFloor, "generation scores above the real-vs-real floor");
+double SureShare(Tensor images)
+{
+    using var scope = NewDisposeScope();
+    using var noGrad = no_grad();
+    var confidence = nn.functional.softmax(((Diffusion.Models.MnistClassifier)fidNetwork.Module).call(images), 1).max(1).values;
+    return (confidence > 0.9).to(float32).mean().item<float>();
+}
+Console.WriteLine($"digits the MNIST classifier is sure of (confidence > 0.9): generated {SureShare(generated):P0}, held-out real digits {SureShare(testImages.narrow(0, 0, generateCount)):P0}");
 
 // %% [markdown]
-// Many of these samples are single strokes and fragments rather than whole digits. The start $x_T$ carries one number per
-// image (its mean $m$) and a 0.002 noise; everything else must come from $R$ at $s = 40, 39, \dots$, where the
+// The share of samples the classifier is sure of, beside the real digits', says how many are whole digits; the rest are
+// strokes and fragments. Why generation from blur is hard: the start $x_T$ carries one number per image (its mean $m$) and
+// a 0.002 noise; everything else must come from $R$ at $s = 40, 39, \dots$, where the
 // $\ell_1$-trained restorer predicts a median-like, smooth digit for a given $m$. Algorithm 2 then keeps only the change
 // $D(\hat x_0, s-1) - D(\hat x_0, s)$, which at large $s$ is tiny (the blur erases almost everything), so the early steps
 // barely move $x_s$ and the small noise is the only source of variety. Bansal et al. generate from blur on RGB faces and
