@@ -2,8 +2,9 @@
 # The UNet benchmark: the course's UNet (mnist-small, 1,623,169 parameters, dropout 0.1; lib/Models/UNet.cs and its PyTorch
 # twin environment/bench/ddpm_unet.py), batch 128, Adam(lr=2e-4), MSE on the noise: one training step and one forward pass,
 # timed in C# (TorchSharp, LibTorch 2.10) and in PyTorch 1.13.1 on the same machine with the same thread count, in one run.
-# Four workers run interleaved (environment/bench/interleave.py): C# in the library's default configuration, C# in float32,
-# PyTorch in float32 (its default) and PyTorch with its own bfloat16 autocast. Each warms up until its step time settles, then
+# Five workers run interleaved (environment/bench/interleave.py): C# in the library's default configuration, C# in float32,
+# PyTorch in float32 (its default settings), PyTorch with its own bfloat16 autocast, and PyTorch in float32 with the glibc
+# allocator settings the course's engine makes for itself (TorchEngine.Initialize; lib/Engine/NativeAllocator.cs). Each warms up until its step time settles, then
 # rounds alternate the workers; the medians, interquartile ranges and the ratios of the medians are printed, then the roofline
 # (FLOPs of the step counted per layer, the machine's peaks through LibTorch, achieved GFLOP/s and the fraction of the peak:
 # the best of a 2048² GEMM and a large 3×3 convolution in the worker's precision).
@@ -30,9 +31,11 @@ peak_bf16=$(awk -v a="$peak_bf16" -v b="$peak_bf16_gemm" 'BEGIN { print (a > b ?
   --worker "C# fp32=dotnet $dll unet ${common[*]} --precision fp32" \
   --worker "PyTorch fp32=$python $here/bench/bench_torch.py ${common[*]} --precision fp32" \
   --worker "PyTorch bf16=$python $here/bench/bench_torch.py ${common[*]} --precision bf16" \
+  --worker "PyTorch fp32, our malloc=env $same_malloc $python $here/bench/bench_torch.py ${common[*]} --precision fp32" \
   --ratio "train-step=train:C# default/PyTorch fp32" \
   --ratio "train-step fp32=train:C# fp32/PyTorch fp32" \
   --ratio "train-step vs bf16 autocast=train:C# default/PyTorch bf16" \
+  --ratio "train-step vs our malloc settings=train:C# default/PyTorch fp32, our malloc" \
   --ratio "forward=forward:C# default/PyTorch fp32" \
   --ratio "forward fp32=forward:C# fp32/PyTorch fp32" \
   --flops "train=$(printf '%s\n' "$roofline" | field_of train_gflop)" --flops "forward=$(printf '%s\n' "$roofline" | field_of forward_gflop)" \

@@ -2,7 +2,8 @@
 # The test command: sets up the machine for the tests (environment/setup-dev.sh: the apt extras, the build, the student's
 # set-up with .NET Interactive), then runs every suite and prints one closing line
 # 'N passed, N failed, N skipped':
-#   1. the xunit suite (library, kernel wire format);
+#   1. the xunit suite (library, kernel wire format), in Release and, as a user types `dotnet test Diffusion.slnx`, in
+#      Debug (DIFFUSION_DEBUG_SUITE=0 leaves the Debug run out);
 #   2. the kernel under real Jupyter clients (jupyter_kernel_test conformance, jupyter_client, nbclient), and the checks
 #      of exported pages (environment/tests);
 #   3. the notebooks: in sync with notebooks/src, and executed top to bottom (fast profile) with their checks, in the
@@ -19,6 +20,9 @@ logs="$(mktemp -d)"
 trap 'rm -rf "$logs"' EXIT
 
 dotnet test Diffusion.slnx -c Release --no-build -nologo 2>&1 | tee "$logs/dotnet.txt"
+if [ "${DIFFUSION_DEBUG_SUITE:-1}" != 0 ]; then
+  dotnet test Diffusion.slnx -c Debug -nologo 2>&1 | tee -a "$logs/dotnet.txt"
+fi
 { /usr/bin/python3 -m unittest discover -s environment/kernel/tests -v 2>&1; /usr/bin/python3 -m unittest discover -s environment/tests -v 2>&1; } \
   | tee "$logs/unittest.txt"
 sync_ok=0

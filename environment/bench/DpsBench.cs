@@ -4,6 +4,7 @@ using Diffusion.Ddpm;
 using Diffusion.Engine;
 using Diffusion.Inverse;
 using Diffusion.Models;
+using Diffusion.Recipes;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -38,7 +39,7 @@ internal static class DpsBench
         using var model = new Models.UNet(UNetConfig.MnistSmall);
         model.eval();
         long parameterCount = model.parameters().Sum(p => p.numel());
-        var schedule = NoiseSchedule.Linear(1000);
+        var schedule = TrainingConfigs.LinearDdpm.NoiseSchedule();
         Console.WriteLine($"c# {TorchEngine.Describe()}: UNet parameters {parameterCount}, batch {batch}, DPS {steps} of 1000 steps");
         using var generator = new Generator(1);
         var mask = PixelMask.Box(28, 28, 7, 7, 14, 14);

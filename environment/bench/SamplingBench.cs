@@ -2,6 +2,7 @@ using System.Globalization;
 using Diffusion.Ddpm;
 using Diffusion.Engine;
 using Diffusion.Models;
+using Diffusion.Recipes;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -44,7 +45,7 @@ internal static class SamplingBench
         using var network = new Models.UNet(UNetConfig.MnistSmall);
         network.eval();
         var model = EpsilonModels.From(network, precision);
-        var schedule = NoiseSchedule.Linear(1000);
+        var schedule = TrainingConfigs.LinearDdpm.NoiseSchedule();
         using var generator = new Generator(1);
         long[] shape = [batch, 1, 28, 28];
         var ddpm = new DdpmSampler(schedule);

@@ -5,7 +5,7 @@ using Diffusion.Engine;
 using Diffusion.IO;
 using Diffusion.Models;
 using Diffusion.Sde;
-using Diffusion.Training;
+using Diffusion.Recipes;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,5 @@
 using Diffusion.Engine;
+using Diffusion.Recipes;
 using Diffusion.Training;
 using System.Globalization;
 

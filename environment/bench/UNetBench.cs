@@ -1,6 +1,7 @@
 using System.Globalization;
 using Diffusion.Engine;
 using Diffusion.Models;
+using Diffusion.Recipes;
 using Diffusion.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -48,7 +49,7 @@ internal static class UNetBench
             return 0;
         }
         using var optimizer = optim.Adam(model.parameters(), lr: 2e-4);
-        var schedule = Ddpm.NoiseSchedule.Linear(1000);
+        var schedule = TrainingConfigs.LinearDdpm.NoiseSchedule();
         int size = model.Config.ImageSize, channels = model.Config.ImageChannels;
         using var x0 = (rand([batch, channels, size, size]) * 2 - 1).DetachFromDisposeScope();
         using var alphaBars = tensor(schedule.AlphaBars.Select(v => (float)v).ToArray());

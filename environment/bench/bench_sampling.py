@@ -3,7 +3,7 @@
 The UNet is lib/Models/UNet.cs's mnist-small (ddpm_unet.py, 1,623,169 parameters) with PyTorch's default
 initialisation (the time does not depend on the weights), in eval mode under no_grad, on a batch of 64 samples. Served
 over worker.py's line protocol: task "ddim" is one whole DDIM sampling (eta = 0, --ddim-steps steps, "leading" spacing,
-as lib/Diffusion/DdimSampler.cs) from x_T ~ N(0, I); task "ddpm-step" one ancestral DDPM step (fixed-large variance, x0
+as lib/Ddpm/DdimSampler.cs) from x_T ~ N(0, I); task "ddpm-step" one ancestral DDPM step (fixed-large variance, x0
 clipped, as DdpmSampler.cs) with t cycling over the 1000 timesteps: DDPM 1000 takes 1000 of them.
 """
 import argparse

@@ -32,3 +32,7 @@ ratio() {
 
 # field_of KEY: the value of KEY on the RESULT line read from standard input.
 field_of() { grep '^RESULT' | tr ' ' '\n' | grep "^$1=" | cut -d= -f2; }
+
+# The glibc allocator settings TorchEngine.Initialize makes for the C# side (lib/Engine/NativeAllocator.cs), for a PyTorch
+# peer run "with our malloc settings" (its default settings are glibc's own).
+same_malloc="MALLOC_MMAP_THRESHOLD_=2147483647 MALLOC_TRIM_THRESHOLD_=2147483647"

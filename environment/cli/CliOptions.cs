@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using Diffusion.Engine;
-using Diffusion.Training;
+using Diffusion.Pretrained;
 
 namespace Diffusion.Cli;
 

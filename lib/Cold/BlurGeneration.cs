@@ -1,4 +1,5 @@
 using Diffusion.Engine;
+using Diffusion.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -72,13 +73,13 @@ public sealed class BlurGeneration : IDisposable
     }
 
     /// <summary>n new images: <see cref="InitialImages"/> restored by Algorithm 2 from s = T with <paramref name="restorer"/>.</summary>
-    public Tensor Generate(Restorer restorer, Degradation blur, long n, Generator? generator = null, Action<int, Tensor, Tensor>? onStep = null)
+    public Tensor Generate(Restorer restorer, Degradation blur, long n, Generator? generator = null, Action<SamplingStep>? observer = null)
     {
         ArgumentNullException.ThrowIfNull(restorer);
         ArgumentNullException.ThrowIfNull(blur);
         using var scope = NewDisposeScope();
         var xT = InitialImages(n, generator);
-        return new ColdAlgorithm2(blur).Sample(restorer, xT, onStep: onStep).MoveToOuterDisposeScope();
+        return new ColdAlgorithm2(blur).Sample(restorer, xT, observer: observer).MoveToOuterDisposeScope();
     }
 
     /// <summary>Frees the mixture.</summary>

@@ -1,4 +1,5 @@
 using Diffusion.Engine;
+using Diffusion.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -43,10 +44,12 @@ public abstract class ColdSampler
     protected abstract Tensor StepChecked(Tensor x0Hat, int s, Tensor xs);
 
     /// <summary>
-    /// Runs the sampler from x_T (<paramref name="xT"/>, at severity <paramref name="from"/>, T by default) down to x_0:
-    /// at each s, x̂_0 = R(x_s, s) (without grad), then <see cref="Step"/>. <paramref name="onStep"/> sees (s, x_s, x̂_0).
+    /// Runs the sampler from x_T (<paramref name="xT"/>, at severity <paramref name="from"/>, T by default; not disposed) down to
+    /// x_0 on <see cref="SamplingLoop"/>: at each s, x̂_0 = R(x_s, s) without gradients, then <see cref="Step"/>. The observer sees
+    /// each step with <see cref="SamplingStep.Timestep"/> = s, the sample x_{s−1} and x̂_0 = R(x_s, s).
     /// </summary>
-    public Tensor Sample(Restorer restorer, Tensor xT, int? from = null, Action<int, Tensor, Tensor>? onStep = null)
+    public Tensor Sample(Restorer restorer, Tensor xT, int? from = null, Action<SamplingStep>? observer = null, bool showProgress = false,
+        CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(restorer);
         ArgumentNullException.ThrowIfNull(xT);
@@ -55,19 +58,13 @@ public abstract class ColdSampler
         {
             throw new ArgumentOutOfRangeException(nameof(from), $"{Name}: the start severity must be in 0 … {Degradation.T}, got {start}");
         }
-        using var outer = NewDisposeScope();
-        using var noGrad = no_grad();
-        var x = xT.alias();
-        for (int s = start; s >= 1; s--)
+        return SamplingLoop.Run(xT.alias(), start, Name, (i, x) =>
         {
-            using var scope = NewDisposeScope();
+            int s = start - i;
             var severities = full([x.shape[0]], (float)s, dtype: ScalarType.Float32, device: x.device);
             var x0Hat = restorer(x, severities);
-            onStep?.Invoke(s, x, x0Hat);
-            var next = Step(x0Hat, s, x);
-            x = next.MoveToOuterDisposeScope();
-        }
-        return x.MoveToOuterDisposeScope();
+            return new LoopStep(Step(x0Hat, s, x), x0Hat, s);
+        }, new SamplingHooks(observer, showProgress, cancellation), ownsStart: true);
     }
 }
 

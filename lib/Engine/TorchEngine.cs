@@ -67,6 +67,17 @@ public static class TorchEngine
         typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? typeof(torch).Assembly.GetName().Version?.ToString() ?? "?";
 
+    /// <summary>
+    /// What the build's lifetime step did to the TorchSharp.dll this process loaded (its
+    /// <c>AssemblyMetadata("Diffusion.TorchSharpLifetimes", ...)</c>, e.g. "1001 methods keep their tensors and scalars
+    /// alive across native calls"), or null when the process runs the stock assembly: then a garbage collection on another
+    /// thread can free the temporary Scalar of <c>x / 3.0</c>, or the temporary tensor of <c>x.neg().mul(y)</c>, while
+    /// LibTorch reads it (Directory.Build.targets, environment/build/TorchSharpLifetimes.cs).
+    /// </summary>
+    public static string? LifetimePatch =>
+        typeof(torch).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "Diffusion.TorchSharpLifetimes")?.Value;
+
     /// <summary>The LibTorch version TorchSharp binds, e.g. <c>2.10.0</c>.</summary>
     public static string LibTorchVersion => torch.__version__.EndsWith(".0", StringComparison.Ordinal) && torch.__version__.Count(c => c == '.') == 3
         ? torch.__version__[..^2]

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using Diffusion.Plotting;
 using Plotly.NET;
 
 namespace Diffusion.Hosting;
@@ -15,7 +14,7 @@ namespace Diffusion.Hosting;
 /// Lookup: the formatter registered for the value's own type, else for its nearest base type, else for an interface it
 /// implements (the first registered); else the value's public instance method
 /// <c>IReadOnlyDictionary&lt;string, string&gt; ToMimeBundle()</c> (course types such as
-/// <see cref="AnimatedChart"/> and <see cref="TensorImage"/> have one); else null (the kernel then shows
+/// <c>AnimatedChart</c> and <c>TensorImage</c> of Diffusion.Plotting have one); else null (the kernel then shows
 /// <c>ToString()</c>). Built in: Plotly.NET's <see cref="GenericChart"/> (<see cref="ChartHtml.MimeBundle"/>). The
 /// built-ins are registered by this class's static constructor, so they are in place before any registration or
 /// lookup, whichever entry point the kernel or a notebook uses first; a later <see cref="Register{T}"/> for the same

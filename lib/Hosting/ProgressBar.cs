@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Diffusion.Engine;
 
 namespace Diffusion.Hosting;
 
@@ -14,7 +15,7 @@ namespace Diffusion.Hosting;
 /// using var bar = new ProgressBar(steps, "train");
 /// for (int i = 0; i &lt; steps; i++) { var loss = Step(); bar.Report(i + 1, loss); }
 /// </code></example>
-public sealed class ProgressBar : IDisposable
+public sealed class ProgressBar : ILoopProgress
 {
     private static readonly TimeSpan NotebookInterval = TimeSpan.FromSeconds(0.2);
     private static readonly TimeSpan TerminalInterval = TimeSpan.FromSeconds(0.1);

@@ -161,6 +161,10 @@ public static class Safetensors
 
     private static SafetensorsHeader ParseHeader(byte[] json, long dataLength, string path)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            throw new InvalidDataException($"{path}: the header is not valid JSON: it is not UTF-8 text");
+        }
         JsonDocument doc;
         try
         {

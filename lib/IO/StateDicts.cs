@@ -24,7 +24,7 @@ public static class StateDicts
     /// <param name="module">The model to fill.</param>
     /// <param name="state">The tensors by state-dict key; they stay the caller's.</param>
     /// <param name="source">Where the tensors came from (a file path), for the message; null for none.</param>
-    /// <exception cref="StateDictMismatchException">Some key is missing, unexpected or of the wrong shape; the message lists every one.</exception>
+    /// <exception cref="StateDictMismatchException">Some key is missing, unexpected, of the wrong shape or of the wrong kind of dtype; the message lists every one.</exception>
     public static void Load(nn.Module module, IReadOnlyDictionary<string, Tensor> state, string? source = null)
     {
         ArgumentNullException.ThrowIfNull(module);
@@ -57,6 +57,7 @@ public static class StateDicts
         var missing = own.Keys.Where(k => !state.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
         var unexpected = state.Keys.Where(k => !own.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
         var mismatched = new List<ShapeMismatch>();
+        var kinds = new List<DTypeMismatch>();
         foreach (var key in own.Keys.Where(state.ContainsKey).Order(StringComparer.Ordinal))
         {
             var given = state[key];
@@ -69,8 +70,12 @@ public static class StateDicts
             {
                 mismatched.Add(new ShapeMismatch(key, expected, actual));
             }
+            if (torch.is_floating_point(own[key]) != torch.is_floating_point(given))
+            {
+                kinds.Add(new DTypeMismatch(key, own[key].dtype, given.dtype));
+            }
         }
-        return new StateDictDifference(missing, unexpected, mismatched);
+        return new StateDictDifference(missing, unexpected, mismatched, kinds);
     }
 
     private static string Describe(nn.Module module, StateDictDifference d, string? source)
@@ -89,6 +94,10 @@ public static class StateDicts
         {
             sb.Append($"\n  shape mismatch for {m.Key}: the model has {Shapes.Format(m.ModelShape)}, the state dict {Shapes.Format(m.GivenShape)}");
         }
+        foreach (var m in d.DTypeMismatches ?? [])
+        {
+            sb.Append($"\n  dtype mismatch for {m.Key}: the model has {m.ModelDType}, the state dict {m.GivenDType} (floating point and integer values do not convert)");
+        }
         sb.Append("\nWas the file written for another model or configuration? Build the model with the configuration it was saved with (its model card).");
         return sb.ToString();
     }
@@ -100,14 +109,26 @@ public static class StateDicts
 /// <param name="GivenShape">The shape of the tensor given.</param>
 public sealed record ShapeMismatch(string Key, long[] ModelShape, long[] GivenShape);
 
-/// <summary>How a state dict differs from a module's: keys missing, keys unexpected, shapes that differ (each sorted by key).</summary>
+/// <summary>
+/// A key whose tensor is floating point where the module's is not, or the other way round (an integer or boolean tensor
+/// would become weights, or weights an integer buffer: PyTorch's <c>copy_</c> converts them silently). Conversions between
+/// floating-point types (float64 or float16 weights into a float32 model) stay allowed, as in PyTorch.
+/// </summary>
+/// <param name="Key">The state-dict key.</param>
+/// <param name="ModelDType">The dtype in the module.</param>
+/// <param name="GivenDType">The dtype of the tensor given.</param>
+public sealed record DTypeMismatch(string Key, ScalarType ModelDType, ScalarType GivenDType);
+
+/// <summary>How a state dict differs from a module's: keys missing, keys unexpected, shapes or dtype kinds that differ (each sorted by key).</summary>
 /// <param name="MissingKeys">Keys of the module that the state dict lacks.</param>
 /// <param name="UnexpectedKeys">Keys of the state dict that the module lacks.</param>
 /// <param name="ShapeMismatches">Keys present in both with different shapes.</param>
-public sealed record StateDictDifference(IReadOnlyList<string> MissingKeys, IReadOnlyList<string> UnexpectedKeys, IReadOnlyList<ShapeMismatch> ShapeMismatches)
+/// <param name="DTypeMismatches">Keys present in both, floating point in one and not in the other.</param>
+public sealed record StateDictDifference(IReadOnlyList<string> MissingKeys, IReadOnlyList<string> UnexpectedKeys, IReadOnlyList<ShapeMismatch> ShapeMismatches,
+    IReadOnlyList<DTypeMismatch>? DTypeMismatches = null)
 {
     /// <summary>True when the state dict fits the module exactly.</summary>
-    public bool IsEmpty => MissingKeys.Count == 0 && UnexpectedKeys.Count == 0 && ShapeMismatches.Count == 0;
+    public bool IsEmpty => MissingKeys.Count == 0 && UnexpectedKeys.Count == 0 && ShapeMismatches.Count == 0 && (DTypeMismatches?.Count ?? 0) == 0;
 }
 
 /// <summary>

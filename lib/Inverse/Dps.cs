@@ -1,5 +1,5 @@
 using Diffusion.Ddpm;
-using Diffusion.Hosting;
+using Diffusion.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,7 +15,7 @@ namespace Diffusion.Inverse;
 /// At each timestep t (next s; s = −1 after the last), from x_T ~ N(0, I):
 /// 1. ε̂ = ε_θ(x_t, t) with autograd on x_t; x̂_0 = (x_t − √(1 − ᾱ_t) ε̂)/√ᾱ_t (clipped to [−1, 1] when
 /// <see cref="DpsOptions.ClipDenoised"/>);
-/// 2. x'_s = μ̃(x_t, x̂_0) + σ_t z, the ancestral step of <see cref="DdpmSampler"/> (no z at the last step);
+/// 2. x'_s = μ̃(x_t, x̂_0) + σ_t z: the step of a <see cref="DdpmSampler"/> over the same timesteps (no z at the last step);
 /// 3. x_s = x'_s − ζ ∇_{x_t} Σ_b ‖y_b − A(x̂_0)_b‖, the gradient through the network (Algorithm 1, lines 4–7).
 /// </para>
 /// <para>
@@ -45,8 +45,11 @@ public sealed class Dps
         {
             throw new ArgumentOutOfRangeException(nameof(options), Options.Steps, $"the number of steps must be in 1 … T = {schedule.T}");
         }
-        Timesteps = InverseSampling.Timesteps(schedule.T - 1, steps);
+        _ddpm = new DdpmSampler(schedule, Options.Variance, Options.ClipDenoised, TimestepSpacing.Linspace);
+        _ddpm.SetTimesteps(steps);
     }
+
+    private readonly DdpmSampler _ddpm;
 
     /// <summary>The training schedule.</summary>
     public NoiseSchedule Schedule { get; }
@@ -54,8 +57,8 @@ public sealed class Dps
     /// <summary>The settings.</summary>
     public DpsOptions Options { get; }
 
-    /// <summary>The timesteps of the loop, largest first.</summary>
-    public int[] Timesteps { get; }
+    /// <summary>The timesteps of the loop, largest first (evenly spaced from T − 1 down to 0, both ends).</summary>
+    public int[] Timesteps => _ddpm.Timesteps;
 
     /// <summary>
     /// The measurement guidance at x_t: g = ∇_{x_t} Σ_b ‖y_b − A(x̂_0(x_t))_b‖ (through the ε-model), with x̂_0 (detached) and the
@@ -63,6 +66,14 @@ public sealed class Dps
     /// exactly zero contributes a zero gradient.
     /// </summary>
     public (Tensor Gradient, Tensor PredOriginal, Tensor ResidualNorms) MeasurementGradient(EpsilonModel model, MeasurementOperator a, Tensor y, Tensor x, int t)
+    {
+        using var scope = NewDisposeScope();
+        var (gradient, _, x0, norms) = Guidance(model, a, y, x, t);
+        return (gradient.MoveToOuterDisposeScope(), x0.MoveToOuterDisposeScope(), norms.MoveToOuterDisposeScope());
+    }
+
+    /// <summary><see cref="MeasurementGradient"/> with the ε̂ it was computed from (all detached, in the caller's dispose scope).</summary>
+    private (Tensor Gradient, Tensor Eps, Tensor PredOriginal, Tensor ResidualNorms) Guidance(EpsilonModel model, MeasurementOperator a, Tensor y, Tensor x, int t)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(x);
@@ -74,12 +85,13 @@ public sealed class Dps
         using var scope = NewDisposeScope();
         using var grad = enable_grad();
         var xt = x.detach().requires_grad_(true);
-        var eps = InverseSampling.Predict(model, xt, t);
-        var x0 = InverseSampling.PredictOriginal(Schedule, xt, eps, t, Options.ClipDenoised);
+        var eps = Sampler.Predict(model, xt, t);
+        var x0 = Schedule.PredictOriginal(xt, eps, t, Options.ClipDenoised);
         var residual = y - a.Forward(x0);
         var norms = residual.flatten(1).norm(1);
         var gradient = torch.autograd.grad([norms.sum()], [xt])[0];
-        return (gradient.detach().MoveToOuterDisposeScope(), x0.detach().MoveToOuterDisposeScope(), norms.detach().MoveToOuterDisposeScope());
+        return (gradient.detach().MoveToOuterDisposeScope(), eps.detach().MoveToOuterDisposeScope(), x0.detach().MoveToOuterDisposeScope(),
+            norms.detach().MoveToOuterDisposeScope());
     }
 
     /// <summary>
@@ -100,34 +112,17 @@ public sealed class Dps
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(noise);
         long[] shape = InverseSampling.ImageShape(a, y, imageShape);
-        using var noGrad = no_grad();
-        var x = InverseSampling.DrawNoise(noise, shape, y.dtype, y.device);
-        try
+        var xT = NoiseSources.Draw(noise, shape, y.dtype, y.device);
+        int[] timesteps = Timesteps;
+        return SamplingLoop.Run(xT, timesteps.Length, nameof(Dps), (i, x) =>
         {
-            int total = Timesteps.Length;
-            IEnumerable<int> indices = showProgress ? Progress.Range(total, nameof(Dps)) : Enumerable.Range(0, total);
-            foreach (int i in indices)
-            {
-                NotebookHost.ThrowIfCancelled(cancellation);
-                int t = Timesteps[i], s = i + 1 < total ? Timesteps[i + 1] : -1;
-                using var scope = NewDisposeScope();
-                // 1. x̂_0 and the guidance gradient ∇_{x_t} Σ_b ‖y_b − A(x̂_0)_b‖.
-                var (gradient, x0, _) = MeasurementGradient(model, a, y, x, t);
-                // 2. The ancestral step x'_s, 3. then the measurement step.
-                var prime = InverseSampling.AncestralStep(Schedule, Options.Variance, x, x0, t, s, noise);
-                var next = prime - gradient * Options.Scale;
-                observer?.Invoke(new SamplingStep(i, total, t, next, x0));
-                next = next.MoveToOuterDisposeScope();
-                x.Dispose();
-                x = next;
-            }
-            return x;
-        }
-        catch
-        {
-            x.Dispose();
-            throw;
-        }
+            int t = timesteps[i];
+            // 1. x̂_0 and the guidance gradient ∇_{x_t} Σ_b ‖y_b − A(x̂_0)_b‖.
+            var (gradient, eps, _, _) = Guidance(model, a, y, x, t);
+            // 2. The DDPM step x'_s, 3. then the measurement step.
+            var (prime, x0) = _ddpm.Step(eps, t, x, noise);
+            return new LoopStep(prime - gradient * Options.Scale, x0, t);
+        }, new SamplingHooks(observer, showProgress, cancellation), ownsStart: true);
     }
 
     /// <summary>The loop of <see cref="Sample(EpsilonModel, MeasurementOperator, Tensor, NoiseSource, long[], Action{SamplingStep}?, bool, CancellationToken)"/> with draws from <paramref name="generator"/> (null: the global generator).</summary>

@@ -177,6 +177,7 @@ public static class InverseEvaluation
         var rows = new List<DenoisingRow>();
         using var generator = new Generator(seed);
         var noise = NoiseSources.From(generator);
+        var process = new ForwardProcess(schedule);
         DenoisingRow Score(int t, string method, int calls, Tensor x, double seconds)
         {
             using var inner = NewDisposeScope();
@@ -189,38 +190,21 @@ public static class InverseEvaluation
         {
             using var inner = NewDisposeScope();
             int index = t - 1;
-            double ab = schedule.AlphaBars[index];
-            var e = InverseSampling.DrawNoise(noise, x0);
-            var xt = x0 * Math.Sqrt(ab) + e * Math.Sqrt(1 - ab);
+            var e = NoiseSources.Draw(noise, x0);
+            var xt = process.QSample(x0, index, e);
             rows.Add(Score(t, "noisy", 0, xt, 0));
 
             var clock = Stopwatch.StartNew();
-            var oneStep = Batched(xt, batchSize, part => InverseSampling.PredictOriginal(schedule, part.Y, InverseSampling.Predict(model, part.Y, index), index, clip: true));
+            var oneStep = Batched(xt, batchSize, part => schedule.PredictOriginal(part.Y, Sampler.Predict(model, part.Y, index), index, clip: true));
             clock.Stop();
             rows.Add(Score(t, "one-step", 1, oneStep, clock.Elapsed.TotalSeconds));
 
-            var timesteps = InverseSampling.Timesteps(index, Math.Min(maxChainSteps, t));
+            var chainSampler = new DdpmSampler(schedule, VarianceType.FixedSmall, clipSample: true);
+            chainSampler.SetTimesteps(InverseSampling.Timesteps(index, Math.Min(maxChainSteps, t)));
             clock.Restart();
-            var chain = Batched(xt, batchSize, part =>
-            {
-                var x = part.Y;
-                for (int i = 0; i < timesteps.Length; i++)
-                {
-                    using var step = NewDisposeScope();
-                    int now = timesteps[i], next = i + 1 < timesteps.Length ? timesteps[i + 1] : -1;
-                    var eps = InverseSampling.Predict(model, x, now);
-                    var x0Hat = InverseSampling.PredictOriginal(schedule, x, eps, now, clip: true);
-                    var previous = x;
-                    x = InverseSampling.AncestralStep(schedule, VarianceType.FixedSmall, x, x0Hat, now, next, noise).MoveToOuterDisposeScope();
-                    if (!ReferenceEquals(previous, part.Y))
-                    {
-                        previous.Dispose();
-                    }
-                }
-                return x;
-            });
+            var chain = Batched(xt, batchSize, part => chainSampler.Sample(model, part.Y, noise));
             clock.Stop();
-            rows.Add(Score(t, "reverse-chain", timesteps.Length, chain, clock.Elapsed.TotalSeconds));
+            rows.Add(Score(t, "reverse-chain", chainSampler.StepCount, chain, clock.Elapsed.TotalSeconds));
         }
         return rows;
     }

@@ -11,10 +11,23 @@ namespace Diffusion.Inverse;
 /// <remarks>
 /// <see cref="Forward"/> is built from differentiable tensor operations, so a sampler can take gradients through A (DPS).
 /// Operators apply to whatever scale the images are on; the course's diffusion models work on [−1, 1] images, and so do the
-/// measurements and σ_y of <see cref="Measure"/> (as in DPS, Chung et al. 2023).
+/// measurements and σ_y of <see cref="Measure"/> (as in DPS, Chung et al. 2023). An operator that keeps tensors (a mask, the
+/// matrices of a separable operator) frees them when disposed.
 /// </remarks>
-public abstract class MeasurementOperator
+public abstract class MeasurementOperator : IDisposable
 {
+    /// <summary>Frees the tensors the operator keeps (if any).</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Frees kept tensors; override when the operator keeps any.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+
     /// <summary>A short name for tables ("box mask", "Gaussian blur 9, σ 2, reflect").</summary>
     public abstract string Name { get; }
 

@@ -31,6 +31,15 @@ public sealed class PixelMask : MeasurementOperator
     /// <inheritdoc/>
     public override string Name => _name;
 
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Mask.Dispose();
+        }
+    }
+
     /// <summary>A mask that hides the box of <paramref name="boxHeight"/>×<paramref name="boxWidth"/> pixels at (<paramref name="top"/>, <paramref name="left"/>) of an H×W image.</summary>
     public static PixelMask Box(long height, long width, long top, long left, long boxHeight, long boxWidth)
     {

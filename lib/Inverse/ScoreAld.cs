@@ -1,5 +1,5 @@
 using Diffusion.Ddpm;
-using Diffusion.Hosting;
+using Diffusion.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -66,7 +66,7 @@ public sealed class ScoreAld
     public static double Sigma(NoiseSchedule schedule, int t)
     {
         ArgumentNullException.ThrowIfNull(schedule);
-        return schedule.SqrtRecipM1AlphaBars[t];
+        return Math.Sqrt(1 / schedule.AlphaBars[t] - 1);
     }
 
     /// <summary>
@@ -116,7 +116,7 @@ public sealed class ScoreAld
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(x);
         using var scope = NewDisposeScope();
-        var eps = InverseSampling.Predict(model, x * Schedule.SqrtAlphaBars[t], t);
+        var eps = Sampler.Predict(model, x * Schedule.SqrtAlphaBars[t], t);
         return (eps * (-1 / Sigma(Schedule, t))).MoveToOuterDisposeScope();
     }
 
@@ -138,51 +138,39 @@ public sealed class ScoreAld
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(noise);
         long[] shape = InverseSampling.ImageShape(a, y, imageShape);
-        using var noGrad = no_grad();
-        var x = InverseSampling.DrawNoise(noise, shape, y.dtype, y.device);
+        var xT = NoiseSources.Draw(noise, shape, y.dtype, y.device);
+        xT.mul_(Math.Sqrt(1 + Sigmas[0] * Sigmas[0]));
+        double[] etas = StepSizes;
+        int k = Options.StepsPerLevel;
+        double sigmaY2 = Options.SigmaY * Options.SigmaY;
+        var chain = SamplingLoop.Run(xT, LevelTimesteps.Length * k, nameof(ScoreAld), (i, x) =>
+        {
+            int level = i / k, t = LevelTimesteps[level];
+            double sigma = Sigmas[level], eta = etas[level], gamma = Options.GammaScale * sigma;
+            // 1. The prior's score from the ε-model on √ᾱ_t x̃, and the likelihood's gradient Aᵀ(y − A x̃)/(σ_y² + γ²).
+            var eps = Sampler.Predict(model, x * Schedule.SqrtAlphaBars[t], t);
+            var score = eps * (-1 / sigma);
+            var likelihood = a.Adjoint(y - a.Forward(x)) * (1 / (sigmaY2 + gamma * gamma));
+            // 2. The Langevin step.
+            var z = NoiseSources.Draw(noise, x);
+            var next = x + (score + likelihood) * eta + z * Math.Sqrt(2 * eta);
+            return new LoopStep(next, observer is null ? null : x - eps * sigma, t);
+        }, new SamplingHooks(observer, showProgress, cancellation), ownsStart: true);
+        if (!Options.DenoiseLast)
+        {
+            return chain;
+        }
         try
         {
-            x.mul_(Math.Sqrt(1 + Sigmas[0] * Sigmas[0]));
-            double[] etas = StepSizes;
-            int k = Options.StepsPerLevel, total = LevelTimesteps.Length * k;
-            double sigmaY2 = Options.SigmaY * Options.SigmaY;
-            IEnumerable<int> indices = showProgress ? Progress.Range(total, nameof(ScoreAld)) : Enumerable.Range(0, total);
-            foreach (int i in indices)
-            {
-                NotebookHost.ThrowIfCancelled(cancellation);
-                int level = i / k, t = LevelTimesteps[level];
-                double sigma = Sigmas[level], eta = etas[level], gamma = Options.GammaScale * sigma;
-                using var scope = NewDisposeScope();
-                // 1. The prior's score from the ε-model on √ᾱ_t x̃, and the likelihood's gradient Aᵀ(y − A x̃)/(σ_y² + γ²).
-                var eps = InverseSampling.Predict(model, x * Schedule.SqrtAlphaBars[t], t);
-                var score = eps * (-1 / sigma);
-                var likelihood = a.Adjoint(y - a.Forward(x)) * (1 / (sigmaY2 + gamma * gamma));
-                // 2. The Langevin step.
-                var z = InverseSampling.DrawNoise(noise, x);
-                var next = x + (score + likelihood) * eta + z * Math.Sqrt(2 * eta);
-                if (observer is not null)
-                {
-                    observer(new SamplingStep(i, total, t, next, x - eps * sigma));
-                }
-                next = next.MoveToOuterDisposeScope();
-                x.Dispose();
-                x = next;
-            }
-            if (Options.DenoiseLast)
-            {
-                using var scope = NewDisposeScope();
-                int t = LevelTimesteps[^1];
-                var eps = InverseSampling.Predict(model, x * Schedule.SqrtAlphaBars[t], t);
-                var denoised = (x - eps * Sigmas[^1]).MoveToOuterDisposeScope();
-                x.Dispose();
-                x = denoised;
-            }
-            return x;
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            int t = LevelTimesteps[^1];
+            var eps = Sampler.Predict(model, chain * Schedule.SqrtAlphaBars[t], t);
+            return (chain - eps * Sigmas[^1]).MoveToOuterDisposeScope();
         }
-        catch
+        finally
         {
-            x.Dispose();
-            throw;
+            chain.Dispose();
         }
     }
 

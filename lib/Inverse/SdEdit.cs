@@ -1,6 +1,5 @@
 using Diffusion.Ddpm;
-using Diffusion.Engine;
-using Diffusion.Hosting;
+using Diffusion.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,8 +13,8 @@ namespace Diffusion.Inverse;
 /// <remarks>
 /// One pass from x_g, with n0 = round(t0 T) and timesteps n0 − 1 = t_1 &gt; … &gt; t_S = 0 (then s = −1, ᾱ_{−1} = 1):
 /// e ~ N(0, I), x = √ᾱ_{t_1} x_g + √(1 − ᾱ_{t_1}) e;
-/// at each t with next s: ε̂ = ε_θ(x, t), x̂_0 = (x − √(1 − ᾱ_t) ε̂)/√ᾱ_t, x ← μ̃(x, x̂_0) + σ z (no z at the last step; the
-/// step of <see cref="DdpmSampler"/>), and with masked re-noising x ← M ⊙ (√ᾱ_s y + √(1 − ᾱ_s) e) + (1 − M) ⊙ x.
+/// at each t with next s: ε̂ = ε_θ(x, t), x̂_0 = (x − √(1 − ᾱ_t) ε̂)/√ᾱ_t, x ← μ̃(x, x̂_0) + σ z (no z at the last step): the
+/// step of a <see cref="DdpmSampler"/> over the pass's timesteps; and with masked re-noising x ← M ⊙ (√ᾱ_s y + √(1 − ᾱ_s) e) + (1 − M) ⊙ x.
 /// Then x_g ← x for the next pass. Without a guess, x_g = Aᵀy ⊘ Aᵀ1 where Aᵀ1 &gt; 0 (y itself on a mask's known pixels, the
 /// nearest up-sampling of y for average pooling, ≈ Aᵀy for a blur) and z ~ N(0, I) on the pixels A does not see.
 /// </remarks>
@@ -40,8 +39,16 @@ public sealed class SdEdit
         {
             throw new ArgumentOutOfRangeException(nameof(options), Options.Steps, $"the number of steps must be in 1 … n0 = {StartStep}");
         }
-        Timesteps = StartStep == 0 ? [] : InverseSampling.Timesteps(StartStep - 1, steps);
+        _process = new ForwardProcess(schedule);
+        _ddpm = new DdpmSampler(schedule, Options.Variance, Options.ClipDenoised);
+        if (StartStep > 0)
+        {
+            _ddpm.SetTimesteps(InverseSampling.Timesteps(StartStep - 1, steps));
+        }
     }
+
+    private readonly DdpmSampler _ddpm;
+    private readonly ForwardProcess _process;
 
     /// <summary>The training schedule.</summary>
     public NoiseSchedule Schedule { get; }
@@ -52,8 +59,8 @@ public sealed class SdEdit
     /// <summary>n0 = round(t0 T): the guess is noised to 0-based timestep n0 − 1 (no noise and no steps when n0 = 0).</summary>
     public int StartStep { get; }
 
-    /// <summary>The timesteps of one pass, largest first.</summary>
-    public int[] Timesteps { get; }
+    /// <summary>The timesteps of one pass, largest first (evenly spaced from n0 − 1 down to 0, both ends; none when n0 = 0).</summary>
+    public int[] Timesteps => StartStep == 0 ? [] : _ddpm.Timesteps;
 
     /// <summary>
     /// The default guess x_g = Aᵀy ⊘ Aᵀ1 where Aᵀ1 &gt; 0, z ~ N(0, I) from <paramref name="noise"/> elsewhere (the pixels A does not
@@ -68,7 +75,7 @@ public sealed class SdEdit
         var back = a.Adjoint(y);
         var weight = a.Adjoint(ones_like(y));
         var seen = weight > 0;
-        var z = InverseSampling.DrawNoise(noise, back);
+        var z = NoiseSources.Draw(noise, back);
         var guess = where(seen, back / where(seen, weight, ones_like(weight)), z);
         return guess.MoveToOuterDisposeScope();
     }
@@ -91,54 +98,42 @@ public sealed class SdEdit
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(noise);
         InverseSampling.ImageShape(a, y, guess?.shape);
-        using var noGrad = no_grad();
-        var x = guess is null ? BackProjection(a, y, noise) : guess.clone();
-        if (Timesteps.Length == 0)
+        Tensor start;
+        using (no_grad())
         {
-            return x;
+            start = guess is null ? BackProjection(a, y, noise) : guess.clone();
+        }
+        int[] timesteps = Timesteps;
+        if (timesteps.Length == 0)
+        {
+            return start;
         }
         var mask = Options.RenoiseKnownPixels ? a as PixelMask : null;
-        int steps = Timesteps.Length, total = Options.Repeats * steps;
-        IEnumerable<int> indices = showProgress ? Progress.Range(total, nameof(SdEdit)) : Enumerable.Range(0, total);
+        int steps = timesteps.Length;
         Tensor? e = null;
         try
         {
-            foreach (int i in indices)
+            return SamplingLoop.Run(start, Options.Repeats * steps, nameof(SdEdit), (i, x) =>
             {
-                NotebookHost.ThrowIfCancelled(cancellation);
-                int j = i % steps, t = Timesteps[j], s = j + 1 < steps ? Timesteps[j + 1] : -1;
-                using var scope = NewDisposeScope();
+                int j = i % steps, t = timesteps[j], s = j + 1 < steps ? timesteps[j + 1] : -1;
                 var xt = x;
                 if (j == 0)
                 {
                     // 1. A new pass: noise the current image to t_1 with q(x_t | x_0).
                     e?.Dispose();
-                    e = InverseSampling.DrawNoise(noise, x).MoveToOuterDisposeScope();
-                    double ab = Schedule.AlphaBars[t];
-                    xt = x * Math.Sqrt(ab) + e * Math.Sqrt(1 - ab);
+                    e = NoiseSources.Draw(noise, x).MoveToOuterDisposeScope();
+                    xt = _process.QSample(x, t, e);
                 }
-                // 2. The reverse DDPM step from t to s.
-                var eps = InverseSampling.Predict(model, xt, t);
-                var x0 = InverseSampling.PredictOriginal(Schedule, xt, eps, t, Options.ClipDenoised);
-                var next = InverseSampling.AncestralStep(Schedule, Options.Variance, xt, x0, t, s, noise);
+                // 2. The DDPM step from t to s.
+                var (next, x0) = _ddpm.Step(Sampler.Predict(model, xt, t), t, xt, noise);
                 // 3. Masked re-noising: the known pixels follow q(y | s) with the pass's noise e (y itself at s = −1).
                 if (mask is not null)
                 {
-                    double abPrev = InverseSampling.AlphaBar(Schedule, s);
-                    var known = s < 0 ? y : y * Math.Sqrt(abPrev) + e! * Math.Sqrt(1 - abPrev);
+                    var known = s < 0 ? y : _process.QSample(y, s, e!);
                     next = next - mask.Forward(next) + mask.Forward(known);
                 }
-                observer?.Invoke(new SamplingStep(i, total, t, next, x0));
-                next = next.MoveToOuterDisposeScope();
-                x.Dispose();
-                x = next;
-            }
-            return x;
-        }
-        catch
-        {
-            x.Dispose();
-            throw;
+                return new LoopStep(next, x0, t);
+            }, new SamplingHooks(observer, showProgress, cancellation), ownsStart: true);
         }
         finally
         {

@@ -29,6 +29,16 @@ public abstract class SeparableOperator : MeasurementOperator
     /// <summary>C [W', W] (float64).</summary>
     public Tensor ColumnMatrix { get; }
 
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            RowMatrix.Dispose();
+            ColumnMatrix.Dispose();
+        }
+    }
+
     /// <summary>The image height H the operator expects.</summary>
     public long Height => RowMatrix.shape[1];
 

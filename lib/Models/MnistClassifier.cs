@@ -1,5 +1,4 @@
 using Diffusion.Engine;
-using Diffusion.Metrics;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -182,6 +182,29 @@ public sealed record NcsnPpConfig
         Require(SigmaMin > 0 && SigmaMax > SigmaMin && NumScales > 0, $"need 0 < SigmaMin < SigmaMax and NumScales > 0, got {SigmaMin}, {SigmaMax}, {NumScales}");
     }
 
+    /// <summary>
+    /// A lower bound on the network's parameter count: every residual block of level l holds a 3×3 convolution from
+    /// c_l = <see cref="Nf"/> · m_l channels to c_l channels, so Σ_l <see cref="NumResBlocks"/> · 9 · c_l² (see
+    /// <see cref="UNetConfig.MinimumParameters"/> for its use). Saturates at <see cref="long.MaxValue"/>.
+    /// </summary>
+    public long MinimumParameters()
+    {
+        try
+        {
+            long total = 0;
+            foreach (int m in ChMult ?? [])
+            {
+                long c = checked((long)Nf * m);
+                total = checked(total + checked((long)NumResBlocks * 9 * c * c));
+            }
+            return total;
+        }
+        catch (OverflowException)
+        {
+            return long.MaxValue;
+        }
+    }
+
     /// <summary>The config as indented JSON (snake_case names, as score_sde_pytorch's config fields).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 

@@ -159,6 +159,31 @@ public sealed record UNetConfig
         }
     }
 
+    /// <summary>
+    /// A lower bound on the network's parameter count: every residual block of level l holds a 3×3 convolution from its
+    /// c_l = <see cref="BaseChannels"/> · m_l channels to c_l channels, so Σ_l <see cref="ResBlocksPerLevel"/> · 9 · c_l².
+    /// A loader compares it with the weights file before it builds the network, so a card whose config does not belong to
+    /// the weights (or a crafted one asking for billions of parameters) is refused without allocating them.
+    /// Saturates at <see cref="long.MaxValue"/>.
+    /// </summary>
+    public long MinimumParameters()
+    {
+        try
+        {
+            long total = 0;
+            foreach (int m in ChannelMultipliers ?? [])
+            {
+                long c = checked((long)BaseChannels * m);
+                total = checked(total + checked((long)ResBlocksPerLevel * 9 * c * c));
+            }
+            return total;
+        }
+        catch (OverflowException)
+        {
+            return long.MaxValue;
+        }
+    }
+
     /// <summary>The config as indented JSON (for model cards).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 

@@ -1,3 +1,4 @@
+using Diffusion.Hosting;
 using Plotly.NET;
 
 namespace Diffusion.Plotting;

@@ -1,3 +1,4 @@
+using Diffusion.Hosting;
 using Plotly.NET;
 using Plotly.NET.LayoutObjects;
 

@@ -1,3 +1,4 @@
+using Diffusion.Hosting;
 using Microsoft.FSharp.Collections;
 using Plotly.NET;
 using Plotly.NET.CSharp;

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using Diffusion.Engine;
-using Diffusion.Hosting;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -89,7 +88,7 @@ public sealed class DenoisingScoreMatching
     /// returns the loss of every step. Each step draws the rows, then σ, then z from one generator seeded with
     /// <paramref name="seed"/> (in that order, the same draws as <see cref="Loss(ScoreFunction, Tensor, torch.Generator?)"/>),
     /// runs in its own dispose scope and reuses its input buffers, so the live tensor count stays flat. Observes
-    /// <see cref="NotebookHost.Cancellation"/>; leaves the model in eval mode.
+    /// the host's interrupt (<see cref="LoopHost"/>); leaves the model in eval mode.
     /// </summary>
     /// <param name="model">The score network; it must take (x [B, d], σ [B]) and return [B, d].</param>
     /// <param name="data">The training points [N, d] (float, on the model's device).</param>
@@ -125,14 +124,14 @@ public sealed class DenoisingScoreMatching
         using var optimizer = torch.optim.Adam(parameters, learningRate);
         var group = optimizer.ParamGroups.Single();
         using var step = new TrainingStep(this, model, data, batchSize);
-        using var progress = showProgress ? new ProgressBar(steps, "denoising score matching") : null;
+        using var progress = showProgress ? LoopHost.Progress(steps, "denoising score matching") : null;
         var losses = new double[steps];
         model.train();
         try
         {
             for (int k = 0; k < steps; k++)
             {
-                NotebookHost.ThrowIfCancelled();
+                LoopHost.ThrowIfCancelled();
                 group.LearningRate = learningRate * 0.5 * (1 + Math.Cos(Math.PI * k / steps));
                 using (var scope = torch.NewDisposeScope())
                 {

@@ -1,5 +1,5 @@
 using Diffusion.Engine;
-using Diffusion.Hosting;
+using Diffusion.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,18 +24,23 @@ public static class Langevin
     /// <param name="steps">K.</param>
     /// <param name="generator">The source of z (seeded for reproducible runs).</param>
     /// <param name="recordEvery">Keep a snapshot every this many steps (0: none).</param>
-    public static LangevinResult Sample(ScoreFunction score, Tensor x0, double sigma, double stepSize, int steps, torch.Generator? generator = null, int recordEvery = 0)
+    /// <param name="observer">Called after every step (<see cref="SamplingStep.Timestep"/> 0; no x̂_0).</param>
+    /// <param name="showProgress">Draws a progress bar.</param>
+    /// <param name="cancellation">Stops the chain (as does a notebook interrupt).</param>
+    public static LangevinResult Sample(ScoreFunction score, Tensor x0, double sigma, double stepSize, int steps, torch.Generator? generator = null, int recordEvery = 0,
+        Action<SamplingStep>? observer = null, bool showProgress = false, CancellationToken cancellation = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stepSize);
-        return Run(score, x0, Enumerable.Repeat((sigma, stepSize), 1).ToArray(), steps, generator, recordEvery);
+        return Run(score, x0, Enumerable.Repeat((sigma, stepSize), 1).ToArray(), steps, generator, recordEvery, new SamplingHooks(observer, showProgress, cancellation));
     }
 
     /// <summary>
     /// Annealed Langevin dynamics (Song and Ermon 2019, Algorithm 1): for each σ_i of the ladder, from the largest down,
     /// run <paramref name="stepsPerLevel"/> Langevin steps with step α_i = ε σ_i²/σ_L², so the signal-to-noise ratio of the
-    /// update is the same at every level.
+    /// update is the same at every level. The observer's <see cref="SamplingStep.Timestep"/> is the level's index i − 1.
     /// </summary>
-    public static LangevinResult Annealed(ScoreFunction score, Tensor x0, double[] sigmas, double epsilon, int stepsPerLevel, torch.Generator? generator = null, int recordEvery = 0)
+    public static LangevinResult Annealed(ScoreFunction score, Tensor x0, double[] sigmas, double epsilon, int stepsPerLevel, torch.Generator? generator = null, int recordEvery = 0,
+        Action<SamplingStep>? observer = null, bool showProgress = false, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(sigmas);
         if (sigmas.Length == 0 || sigmas.Any(s => !(s > 0)))
@@ -45,10 +50,11 @@ public static class Langevin
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epsilon);
         double last = sigmas[^1];
         var levels = sigmas.Select(s => (s, epsilon * s * s / (last * last))).ToArray();
-        return Run(score, x0, levels, stepsPerLevel, generator, recordEvery);
+        return Run(score, x0, levels, stepsPerLevel, generator, recordEvery, new SamplingHooks(observer, showProgress, cancellation));
     }
 
-    private static LangevinResult Run(ScoreFunction score, Tensor x0, (double Sigma, double Step)[] levels, int stepsPerLevel, torch.Generator? generator, int recordEvery)
+    private static LangevinResult Run(ScoreFunction score, Tensor x0, (double Sigma, double Step)[] levels, int stepsPerLevel, torch.Generator? generator,
+        int recordEvery, SamplingHooks hooks)
     {
         ArgumentNullException.ThrowIfNull(score);
         ArgumentNullException.ThrowIfNull(x0);
@@ -59,50 +65,32 @@ public static class Langevin
             throw new ArgumentException($"the starting points must be [B, d], got shape {Shapes.Format(x0)}", nameof(x0));
         }
         var snapshots = new List<float[]>();
-        using var noGrad = torch.no_grad();
         if (recordEvery > 0)
         {
             snapshots.Add(Snapshot(x0));
         }
-        var x = x0;
-        try
+        var user = hooks.Observer;
+        Action<SamplingStep>? observer = recordEvery == 0 ? user : step =>
         {
-            int k = 0;
-            long batch = x0.shape[0];
-            foreach (var (sigma, step) in levels)
+            if ((step.Index + 1) % recordEvery == 0)
             {
-                using var sigmaBatch = torch.full([batch], sigma, dtype: x0.dtype, device: x0.device);
-                for (int i = 0; i < stepsPerLevel; i++)
-                {
-                    NotebookHost.ThrowIfCancelled();
-                    using var scope = torch.NewDisposeScope();
-                    var z = torch.randn(x.shape, dtype: x.dtype, device: x.device, generator: generator);
-                    var s = score(x, sigmaBatch);
-                    CheckScore(s, x);
-                    // x_{k+1} = x_k + (ε/2) s(x_k, σ) + √ε z_k
-                    var next = (x + s * (step / 2) + z * Math.Sqrt(step)).MoveToOuterDisposeScope();
-                    if (!ReferenceEquals(x, x0))
-                    {
-                        x.Dispose();
-                    }
-                    x = next;
-                    k++;
-                    if (recordEvery > 0 && k % recordEvery == 0)
-                    {
-                        snapshots.Add(Snapshot(x));
-                    }
-                }
+                snapshots.Add(Snapshot(step.Sample));
             }
-            return new LangevinResult(x, snapshots);
-        }
-        catch
+            user?.Invoke(step);
+        };
+        long batch = x0.shape[0];
+        var samples = SamplingLoop.Run(x0, levels.Length * stepsPerLevel, "Langevin", (i, x) =>
         {
-            if (!ReferenceEquals(x, x0))
-            {
-                x.Dispose();
-            }
-            throw;
-        }
+            int level = i / stepsPerLevel;
+            var (sigma, step) = levels[level];
+            var sigmaBatch = torch.full([batch], sigma, dtype: x0.dtype, device: x0.device);
+            var z = torch.randn(x.shape, dtype: x.dtype, device: x.device, generator: generator);
+            var s = score(x, sigmaBatch);
+            CheckScore(s, x);
+            // x_{k+1} = x_k + (ε/2) s(x_k, σ) + √ε z_k
+            return new LoopStep(x + s * (step / 2) + z * Math.Sqrt(step), null, level);
+        }, hooks with { Observer = observer });
+        return new LangevinResult(samples, snapshots);
     }
 
     private static void CheckScore(Tensor s, Tensor x)

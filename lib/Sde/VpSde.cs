@@ -1,3 +1,4 @@
+using Diffusion.Ddpm;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,7 +11,8 @@ namespace Diffusion.Sde;
 /// <remarks>
 /// m(t) = exp(−¼ t² (β_max − β_min) − ½ t β_min), σ(t)² = 1 − m(t)², prior N(0, I).
 /// Discretised as DDPM: β_i = β_min/N + i/(N−1) · (β_max − β_min)/N, α_i = 1 − β_i, f_i = (√α_i − 1) x, G_i = √β_i, so
-/// VpSde(0.1, 20, 1000) has exactly DDPM's linear β from 1e-4 to 0.02.
+/// VpSde(0.1, 20, 1000) has exactly DDPM's linear β from 1e-4 to 0.02. The discretisation is a <see cref="NoiseSchedule"/>
+/// (<see cref="Schedule"/>): α_i and ᾱ_i are the schedule's, computed in that one place.
 /// </remarks>
 public class VpSde : Sde
 {
@@ -23,18 +25,13 @@ public class VpSde : Sde
         }
         BetaMin = betaMin;
         BetaMax = betaMax;
-        DiscreteBetas = new double[n];
-        Alphas = new double[n];
-        AlphaBars = new double[n];
-        double alphaBar = 1;
+        var betas = new double[n];
         for (int i = 0; i < n; i++)
         {
             double frac = n == 1 ? 0 : i / (double)(n - 1);
-            DiscreteBetas[i] = betaMin / n + frac * (betaMax / n - betaMin / n);
-            Alphas[i] = 1 - DiscreteBetas[i];
-            alphaBar *= Alphas[i];
-            AlphaBars[i] = alphaBar;
+            betas[i] = betaMin / n + frac * (betaMax / n - betaMin / n);
         }
+        Schedule = NoiseSchedule.Discretisation(betas);
     }
 
     /// <summary>β_min (β(0)).</summary>
@@ -43,14 +40,17 @@ public class VpSde : Sde
     /// <summary>β_max (β(1)).</summary>
     public double BetaMax { get; }
 
+    /// <summary>The N-step discretisation as DDPM's schedule: β_i, α_i, ᾱ_i and the rest.</summary>
+    public NoiseSchedule Schedule { get; }
+
     /// <summary>β_i of the N-step discretisation (DDPM's β_{i+1}).</summary>
-    public double[] DiscreteBetas { get; }
+    public double[] DiscreteBetas => Schedule.Betas;
 
     /// <summary>α_i = 1 − β_i.</summary>
-    public double[] Alphas { get; }
+    public double[] Alphas => Schedule.Alphas;
 
     /// <summary>ᾱ_i = ∏_{j≤i} α_j.</summary>
-    public double[] AlphaBars { get; }
+    public double[] AlphaBars => Schedule.AlphaBars;
 
     /// <summary>β(t) = β_min + t (β_max − β_min), shape [B].</summary>
     public Tensor Beta(Tensor t) => t * (BetaMax - BetaMin) + BetaMin;
@@ -89,7 +89,7 @@ public class VpSde : Sde
     public Tensor DiscreteAlpha(Tensor t, Tensor like) => Pick(Alphas, t, like);
 
     /// <summary>√(1 − ᾱ_i) at each row's step index, shape [B]: DDPM's noise level of step i.</summary>
-    public Tensor DiscreteStd(Tensor t, Tensor like) => Pick(AlphaBars.Select(a => Math.Sqrt(1 - a)).ToArray(), t, like);
+    public Tensor DiscreteStd(Tensor t, Tensor like) => Pick(Schedule.SqrtOneMinusAlphaBars, t, like);
 
     /// <summary>DDPM's step: f_i = (√α_i − 1) x, G_i = √β_i.</summary>
     public override (Tensor F, Tensor G) Discretize(Tensor x, Tensor t)

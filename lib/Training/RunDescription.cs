@@ -7,8 +7,8 @@ namespace Diffusion.Training;
 /// <param name="Data">The training data in words.</param>
 public sealed record RunDescription(string Name, string Data)
 {
-    /// <summary>The diffusion process in words (schedule, T, prediction target), or null.</summary>
-    public string? Process { get; init; }
+    /// <summary>The diffusion process as data, for the card's <c>process</c> section (the recipe's <c>ModelProcess.ToJson()</c>), or null.</summary>
+    public JsonNode? Process { get; init; }
 
     /// <summary>The architecture's config record as JSON (e.g. <c>JsonSerializer.SerializeToNode(unetConfig)</c>), or null.</summary>
     public JsonNode? ArchitectureConfig { get; init; }

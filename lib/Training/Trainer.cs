@@ -293,7 +293,7 @@ public sealed class Trainer : IDisposable
         ArchitectureConfig = Run.ArchitectureConfig?.DeepClone(),
         Parameters = _model.parameters().Sum(p => p.numel()),
         Data = Run.Data,
-        Process = Run.Process,
+        Process = Run.Process?.DeepClone(),
         Training = Options,
         Steps = Step,
         WallTimeSeconds = Math.Round(_wallOffset + sessionSeconds, 3),
@@ -312,7 +312,7 @@ public sealed class Trainer : IDisposable
         {
             ["name"] = Run.Name,
             ["data"] = Run.Data,
-            ["process"] = Run.Process,
+            ["process"] = Run.Process?.DeepClone(),
             ["architecture"] = _model.GetType().Name,
             ["architectureConfig"] = Run.ArchitectureConfig?.DeepClone(),
             ["training"] = JsonSerializer.SerializeToNode(Options, ModelCard.Options),

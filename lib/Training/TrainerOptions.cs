@@ -9,7 +9,7 @@ namespace Diffusion.Training;
 /// <remarks>
 /// Serialised into every checkpoint and model card (System.Text.Json, camelCase), so a run can be repeated from its card.
 /// The DDPM paper's CIFAR-10 values are lr 2e-4, warm-up 5000, clip 1, EMA 0.9999, batch 128; short CPU runs use
-/// a shorter warm-up and a faster EMA (0.999 or 0.9995), see <see cref="TrainingConfigs"/>.
+/// a shorter warm-up and a faster EMA (0.999 or 0.9995), see the recipes (<c>Diffusion.Recipes.TrainingConfigs</c>).
 /// </remarks>
 public sealed record TrainerOptions
 {

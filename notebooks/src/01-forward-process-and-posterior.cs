@@ -15,7 +15,6 @@
 #r "../bin/Release/net10.0/Diffusion.Lib.dll"
 using TorchSharp;
 using static TorchSharp.torch;
-using Diffusion.Engine;
 using Diffusion.Ddpm;
 using Diffusion.Data;
 using Diffusion.Hosting;
@@ -25,11 +24,8 @@ using Plotly.NET;
 using Plotly.NET.CSharp;
 using Chart = Plotly.NET.CSharp.Chart;
 
-// Loads TorchSharp's engine (LibTorch 2.10) first; DIFFUSION_THREADS=1 on a busy machine.
-Console.WriteLine(TorchEngine.Initialize(CourseProfile.Threads(Environment.ProcessorCount)));
-manual_seed(0);
-Console.WriteLine($"profile: {CourseProfile.Name}");
-long tensorsAtStart = TensorAccounting.Reachable();
+// Loads TorchSharp's engine (LibTorch 2.10) on every core, seeds 0, says the profile; DIFFUSION_THREADS=1 on a busy machine.
+var course = Course.Start();
 
 // %% [markdown]
 // ## 1 · The forward process
@@ -343,8 +339,4 @@ foreach (var (_, xT) in starts) xT.Dispose();
 foreach (var (_, samples) in outputs) samples.Dispose();
 
 // %%
-pixels.Dispose(); exponential.Dispose(); x0.Dispose(); image.Dispose(); mnist.Dispose();
-long finalCount = TensorAccounting.Live;                          // includes temporaries such as the tensor behind x.max().item<float>()
-long heldCount = TensorAccounting.Reachable() - tensorsAtStart;   // after the GC has freed those temporaries
-Console.WriteLine($"live tensors at the end: {heldCount} still held ({finalCount - heldCount - tensorsAtStart} dropped temporaries freed by the GC)");
-if (heldCount != 0) throw new Exception($"{heldCount} tensors are still held: a Dispose is missing above");
+course.End(pixels, exponential, x0, image, mnist);   // disposes them and checks that no tensor is left behind

@@ -15,7 +15,6 @@
 #r "../bin/Release/net10.0/Diffusion.Lib.dll"
 using TorchSharp;
 using static TorchSharp.torch;
-using Diffusion.Engine;
 using Diffusion.Data;
 using Diffusion.Hosting;
 using Diffusion.Metrics;
@@ -28,10 +27,7 @@ using Chart = Plotly.NET.CSharp.Chart;
 
 // One thread: the matrices here are small (512 × 128), so splitting each op across cores costs more in synchronisation
 // than it saves (measured: about 1.5 ms per training step on one thread; several times slower on two busy cores).
-Console.WriteLine(TorchEngine.Initialize(CourseProfile.Threads(1)));   // DIFFUSION_THREADS overrides
-manual_seed(0);
-Console.WriteLine($"profile: {CourseProfile.Name}");
-long tensorsAtStart = TensorAccounting.Reachable();
+var course = Course.Start(threads: 1);   // DIFFUSION_THREADS overrides
 
 // %% [markdown]
 // ## The data
@@ -239,10 +235,4 @@ Figures.Trajectory(annealed.Snapshots, k => $"{k * 50}", maxPoints: 600, limit: 
 // * Replace $\lambda(\sigma) = \sigma^2$ by $\lambda(\sigma) = 1$ in `DenoisingScoreMatching` and compare the error plot.
 
 // %%
-model.Dispose(); train.Dispose(); start.Dispose(); generator.Dispose();
-plain.Samples.Dispose();
-annealed.Samples.Dispose();
-long finalCount = TensorAccounting.Live;                          // includes temporaries such as the tensor behind x.max().item<float>()
-long heldCount = TensorAccounting.Reachable() - tensorsAtStart;   // after the GC has freed those temporaries
-Console.WriteLine($"live tensors at the end: {heldCount} still held ({finalCount - heldCount - tensorsAtStart} dropped temporaries freed by the GC)");
-if (heldCount != 0) throw new Exception($"{heldCount} tensors are still held: a Dispose is missing above");
+course.End(model, train, start, generator, plain.Samples, annealed.Samples);

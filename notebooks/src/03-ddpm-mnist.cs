@@ -28,16 +28,14 @@ using Diffusion.Hosting;
 using Diffusion.Metrics;
 using Diffusion.Models;
 using Diffusion.Plotting;
+using Diffusion.Pretrained;
 using Diffusion.Training;
 using Plotly.NET;
 using Plotly.NET.CSharp;
 using Chart = Plotly.NET.CSharp.Chart;
 
-// Loads TorchSharp's engine (LibTorch 2.10) first; DIFFUSION_THREADS=1 on a busy machine.
-Console.WriteLine(TorchEngine.Initialize(CourseProfile.Threads(Environment.ProcessorCount)));
-manual_seed(0);
-Console.WriteLine($"profile: {CourseProfile.Name}");
-long tensorsAtStart = TensorAccounting.Reachable();
+// Loads TorchSharp's engine (LibTorch 2.10) on every core, seeds 0, says the profile; DIFFUSION_THREADS=1 on a busy machine.
+var course = Course.Start();
 
 // %% [markdown]
 // ## The data
@@ -137,14 +135,18 @@ Figures.LossCurve(demoLosses, window: 20, title: $"L<sub>simple</sub> of the dem
 // command, in both profiles (the fast one draws fewer samples). Its model card says how it was trained.
 
 // %%
-string checkpointPath = Environment.GetEnvironmentVariable("DIFFUSION_DDPM_MNIST") ?? "../data/checkpoints/ddpm-mnist/model.safetensors";
-if (!File.Exists(checkpointPath))
-    throw new FileNotFoundException($"the shipped checkpoint '{Path.GetFullPath(checkpointPath)}' is missing. Train it (about 5 hours on 2 cores) from the repository root with\n"
+string modelFolder = Environment.GetEnvironmentVariable("DIFFUSION_DDPM_MNIST") ?? "../data/checkpoints/ddpm-mnist";
+if (!File.Exists(Path.Combine(modelFolder, "model.safetensors")))
+    throw new FileNotFoundException($"the shipped model '{Path.GetFullPath(modelFolder)}' is missing. Train it (about 5 hours on 2 cores) from the repository root with\n"
         + "  dotnet run --project environment/cli -- train --config ddpm-mnist --steps 10000 --out data/checkpoints/ddpm-mnist-10k --threads 2\n"
-        + "  dotnet run --project environment/cli -- train --config ddpm-mnist --init data/checkpoints/ddpm-mnist-10k --steps 3000 --seed 1 --lr 2e-4 --warmup 100 --ema 0.999 --out data/checkpoints/ddpm-mnist --threads 2", checkpointPath);
-var card = ModelCard.Load(ModelCard.PathFor(checkpointPath));
-var model = new UNet(UNetConfig.FromJson(card.ArchitectureConfig!.ToJsonString()));
-Checkpoint.LoadWeights(checkpointPath, model);
+        + "  dotnet run --project environment/cli -- train --config ddpm-mnist --init data/checkpoints/ddpm-mnist-10k --steps 3000 --seed 1 --lr 2e-4 --warmup 100 --ema 0.999 --out data/checkpoints/ddpm-mnist --threads 2");
+// One call loads the network and the process it was trained for (the card's "process" section).
+var shipped = TrainedModel.Load(modelFolder);
+var card = shipped.Card;
+var model = shipped.Network;
+// The samplers below use the schedule the model was trained with, read from its card: the one of Algorithm 1 above.
+Check.That(shipped.Schedule.AlphaBars.SequenceEqual(schedule.AlphaBars), "the shipped model was trained with the schedule of Algorithm 1 above", shipped.Process.Description);
+schedule = shipped.Schedule;
 model.eval();   // dropout off for sampling
 Console.WriteLine($"{card.Name}: {card.Parameters:N0} parameters, {card.Steps:N0} steps, {card.WallTimeSeconds / 3600:F1} h of training, final loss {card.FinalLoss:F4}");
 Console.WriteLine($"  data: {card.Data}\n  command: {card.Command}");
@@ -501,20 +503,17 @@ queries.Dispose(); heldOut.Dispose();
 // trained on Fashion-MNIST (`data/checkpoints/fashion-fid-classifier`), measured against 2,000 held-out test images.
 
 // %%
-string fashionPath = "../data/checkpoints/ddpm-fashion/model.safetensors";
-var fashionCard = ModelCard.Load(ModelCard.PathFor(fashionPath));
-Console.WriteLine($"{fashionCard.Name}: {fashionCard.Parameters:N0} parameters, {fashionCard.Steps:N0} steps, {fashionCard.WallTimeSeconds / 60:F0} min of training; data: {fashionCard.Data}");
-Console.WriteLine($"  card: FID {fashionCard.Metrics["fid"]} with {fashionCard.Metrics["sampler"]} ({fashionCard.Metrics["fid_samples"]} samples), floor {fashionCard.Metrics["fid_floor"]}");
-using (var fashionModel = new UNet(UNetConfig.FromJson(fashionCard.ArchitectureConfig!.ToJsonString())))
+using (var fashion = TrainedModel.Load("../data/checkpoints/ddpm-fashion"))
 using (var fashionNetwork = FeatureNetwork.Load("../data/checkpoints/fashion-fid-classifier.safetensors"))
 using (var fashionTest = FashionMnist.Load(train: false))
 using (var fashionScope = NewDisposeScope())
 using (var noGrad = no_grad())
 {
-    Checkpoint.LoadWeights(fashionPath, fashionModel);
-    fashionModel.eval();
+    var fashionCard = fashion.Card;
+    Console.WriteLine($"{fashionCard.Name}: {fashionCard.Parameters:N0} parameters, {fashionCard.Steps} steps, {fashionCard.WallTimeSeconds / 60:F0} min of training; data: {fashionCard.Data}");
+    Console.WriteLine($"  card: FID {fashionCard.Metrics["fid"]} with {fashionCard.Metrics["sampler"]} ({fashionCard.Metrics["fid_samples"]} samples), floor {fashionCard.Metrics["fid_floor"]}");
     using var g = new torch.Generator(11);
-    var clothes = new DdimSampler(schedule, eta: 0, steps: 50).Sample(fashionModel, [16, 1, 28, 28], g).clamp(-1, 1);
+    var clothes = new DdimSampler(fashion.Schedule, eta: 0, steps: 50).Sample(fashion.Epsilon, [16, 1, 28, 28], g).clamp(-1, 1);
     Images.ShowRows([("DDIM 50 samples", clothes), ("real test images", fashionTest.Images.narrow(0, 0, 16) * 2 - 1)], title: $"{fashionCard.Name}");
     // The Fashion-MNIST classifier names what was drawn: a model that had collapsed onto a few kinds of clothing would show it here.
     var kinds = ((MnistClassifier)fashionNetwork.Module).call(clothes).argmax(1).data<long>().ToArray();
@@ -542,10 +541,5 @@ Console.WriteLine($"{church.Name}: {church.Description}");
 Console.WriteLine($"  batch {church.Defaults.BatchSize}, lr {church.Defaults.LearningRate}, warm-up {church.Defaults.WarmupSteps} steps, EMA {church.Defaults.EmaDecay}, {church.Defaults.Steps:N0} steps; {TrainingConfigs.Church48UNet}");
 
 // %%
-samples.Dispose(); ddim50Samples!.Dispose(); realFeatures.Dispose(); floorFeatures.Dispose(); fidNetwork.Dispose();
-gridGenerator.Dispose(); trainer.Dispose(); demo.Dispose(); model.Dispose();
-trainImages.Dispose(); testImages.Dispose(); trainSet.Dispose(); testSet.Dispose(); mnist.Dispose();
-long finalCount = TensorAccounting.Live;                          // includes temporaries such as the tensor behind x.max().item<float>()
-long heldCount = TensorAccounting.Reachable() - tensorsAtStart;   // after the GC has freed those temporaries
-Console.WriteLine($"live tensors at the end: {heldCount} still held ({finalCount - heldCount - tensorsAtStart} dropped temporaries freed by the GC)");
-if (heldCount != 0) throw new Exception($"{heldCount} tensors are still held: a Dispose is missing above");
+course.End(samples, ddim50Samples, realFeatures, floorFeatures, fidNetwork, gridGenerator, trainer, demo, shipped,
+    trainImages, testImages, trainSet, testSet, mnist);

@@ -36,16 +36,15 @@ using Diffusion.Hosting;
 using Diffusion.Metrics;
 using Diffusion.Models;
 using Diffusion.Plotting;
+using Diffusion.Pretrained;
+using Diffusion.Recipes;
 using Diffusion.Sde;
-using Diffusion.Training;
 using Plotly.NET;
 using Plotly.NET.CSharp;
 using Chart = Plotly.NET.CSharp.Chart;
 
-Console.WriteLine(TorchEngine.Initialize(CourseProfile.Threads(Environment.ProcessorCount)));
-manual_seed(0);
-Console.WriteLine($"profile: {CourseProfile.Name}");
-long tensorsAtStart = TensorAccounting.Reachable();
+// Loads TorchSharp's engine (LibTorch 2.10) on every core, seeds 0, says the profile; DIFFUSION_THREADS=1 on a busy machine.
+var course = Course.Start();
 Tensor Times(double t, long n) => full([n], t, dtype: float64);
 
 // %% [markdown]
@@ -267,6 +266,7 @@ using (var scope = NewDisposeScope())
 using (var noGrad = no_grad())
 using (var g = new torch.Generator(11))
 {
+    var schedule = model.Schedule;   // the process saved with the model: T = 1000, linear β 1e-4 … 0.02
     var epsilon = model.Epsilon;
     // Noise from a CPU generator (the same numbers on any machine), moved to the model's device (a GPU when there is one).
     var xT = randn([4, 1, 28, 28], generator: g).to(model.Device);
@@ -624,10 +624,5 @@ Console.WriteLine($"{ffhqConfig.Name}: batch {ffhqConfig.Defaults.BatchSize}, lr
 //   samples and a PNG grid from the command line, with a progress bar and the time left.
 
 // %%
-foreach (var t in digitRows.Concat(veRows)) t.Dispose();
-foreach (var t in shownToy.Values) t.Dispose();
-toySolution.Y.Dispose(); decodeSolution.Y.Dispose(); reference.Dispose(); toyGen.Dispose(); bpdGen.Dispose();
-digitPixels.Dispose(); noisePixels.Dispose(); digitBpd.Dispose(); noiseBpd.Dispose(); veDigitBpd.Dispose(); model.Dispose(); veModel.Dispose();
-testImages.Dispose(); trainSet.Dispose(); testSet.Dispose(); mnist.Dispose();
-long tensorsLeft = TensorAccounting.Reachable() - tensorsAtStart;
-Console.WriteLine($"tensors still held by this notebook: {tensorsLeft}");
+course.End(digitRows, veRows, shownToy, toySolution.Y, decodeSolution.Y, reference, toyGen, bpdGen, digitPixels, noisePixels, digitBpd, noiseBpd,
+    veDigitBpd, model, veModel, testImages, trainSet, testSet, mnist);

@@ -29,14 +29,13 @@ using Diffusion.Hosting;
 using Diffusion.Inverse;
 using Diffusion.Metrics;
 using Diffusion.Plotting;
+using Diffusion.Pretrained;
 using Plotly.NET;
 using Plotly.NET.CSharp;
 using Chart = Plotly.NET.CSharp.Chart;
 
-Console.WriteLine(TorchEngine.Initialize(CourseProfile.Threads(Environment.ProcessorCount)));
-manual_seed(0);
-Console.WriteLine($"profile: {CourseProfile.Name}");
-long tensorsAtStart = TensorAccounting.Reachable();
+// Loads TorchSharp's engine (LibTorch 2.10) on every core, seeds 0, says the profile; DIFFUSION_THREADS=1 on a busy machine.
+var course = Course.Start();
 
 // %% [markdown]
 // ## Data and prior
@@ -53,11 +52,11 @@ var x0 = testSet.Images.narrow(0, 0, testCount) * 2.0 - 1.0;                    
 var validation = trainSet.Images.narrow(0, 0, validationCount) * 2.0 - 1.0;    // training split: for λ only
 Console.WriteLine($"test digits {Shapes.Format(x0)} (held-out split), validation digits {Shapes.Format(validation)} (training split)");
 string priorFolder = Environment.GetEnvironmentVariable("DIFFUSION_DDPM_FOLDER") ?? "../data/checkpoints/ddpm-mnist";
-var prior = DdpmPrior.Load(priorFolder);
-Console.WriteLine($"prior {priorFolder}: {prior.Card.Parameters:N0} parameters, {prior.Card.Steps} steps; data: {prior.Card.Data}");
+var prior = TrainedModel.Load(priorFolder);   // the network and the process it was trained for
+Console.WriteLine($"prior {priorFolder}: {prior.Card.Parameters:N0} parameters, {prior.Card.Steps} steps; data: {prior.Card.Data}; process: {prior.Process.Description}");
 var network = FeatureNetwork.Load("../data/checkpoints/mnist-fid-classifier.safetensors");
 var schedule = prior.Schedule;
-EpsilonModel eps = prior.Model;
+EpsilonModel eps = prior.Epsilon;
 
 // %% [markdown]
 // ## Operators and their adjoints
@@ -342,19 +341,7 @@ if (File.Exists(resultsPath))
 // * SDEdit with `Repeats = 3` (the public code's K): does it help the blur?
 
 // %%
-foreach (var t in denoisedShown.Values) t.Dispose();
-foreach (var t in sweepShown) t.Dispose();
-foreach (var a in operators)
-{
-    if (a is PixelMask m) m.Mask.Dispose();
-    if (a is SeparableOperator separable) { separable.RowMatrix.Dispose(); separable.ColumnMatrix.Dispose(); }
-}
-operatorGenerator.Dispose();
-network.Dispose(); prior.Dispose(); x0.Dispose(); validation.Dispose();
-trainSet.Dispose(); testSet.Dispose(); mnist.Dispose();
 // TorchSharp 0.107 counts one tensor too many for every Parameter made from a tensor (see TensorAccounting and TvMemoryTests):
 // Adam-TV's optimised image is one per solve, which adds to the count without holding a native tensor.
 int adamSolves = tasks.Length * settings.LambdaGrid.Count + tasks.Length;
-long heldCount = TensorAccounting.Reachable() - tensorsAtStart;
-Console.WriteLine($"live tensors at the end: {heldCount} counted; TorchSharp's surplus for Adam-TV's {adamSolves} parameters: {adamSolves}");
-if (heldCount != 0 && heldCount != adamSolves) throw new Exception($"{heldCount - adamSolves} tensors are still held: a Dispose is missing above");
+course.End(surplus: adamSolves, denoisedShown, sweepShown, operators, operatorGenerator, network, prior, x0, validation, trainSet, testSet, mnist);

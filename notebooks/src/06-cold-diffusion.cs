@@ -29,15 +29,14 @@ using Diffusion.Engine;
 using Diffusion.Hosting;
 using Diffusion.Metrics;
 using Diffusion.Plotting;
+using Diffusion.Pretrained;
 using Diffusion.Training;
 using Plotly.NET;
 using Plotly.NET.CSharp;
 using Chart = Plotly.NET.CSharp.Chart;
 
-Console.WriteLine(TorchEngine.Initialize(CourseProfile.Threads(Environment.ProcessorCount)));
-manual_seed(0);
-Console.WriteLine($"profile: {CourseProfile.Name}");
-long tensorsAtStart = TensorAccounting.Reachable();
+// Loads TorchSharp's engine (LibTorch 2.10) on every core, seeds 0, says the profile; DIFFUSION_THREADS=1 on a busy machine.
+var course = Course.Start();
 
 // %% [markdown]
 // ## The data
@@ -134,12 +133,13 @@ string modelFolder = Environment.GetEnvironmentVariable("DIFFUSION_COLD_BLUR") ?
 if (!File.Exists(Path.Combine(modelFolder, "model.safetensors")))
     throw new FileNotFoundException($"the shipped restorer '{Path.GetFullPath(modelFolder)}/model.safetensors' is missing; train it from the repository root with\n"
         + "  dotnet run --project environment/cli -- train --config cold-blur-mnist --out data/checkpoints/cold-blur-mnist --threads 2");
-var cold = ColdModel.Load(modelFolder);
+var cold = TrainedModel.Load(modelFolder);   // the restorer and its process: the degradation it was trained for
 var card = cold.Card;
 Console.WriteLine($"{card.Name}: {card.Parameters:N0} parameters, {card.Steps:N0} steps of batch {card.Training?.BatchSize} at learning rate {card.Training?.LearningRate} " +
     $"(Bansal et al.: 2e-5), {card.WallTimeSeconds / 60:F0} min, final L1 loss {card.FinalLoss:F4}");
-Console.WriteLine($"  process: {card.Process}\n  command: {card.Command}");
+Console.WriteLine($"  process: {cold.Process.Description}\n  command: {card.Command}");
 Console.WriteLine(card.Training?.LearningRate == 2e-5 ? "  the paper's learning rate" : "  not the paper's learning rate: this restorer departs from Bansal et al.'s recipe");
+Check.That(cold.Degradation.Describe() == blur.Describe(), "the restorer was trained for the blur above", cold.Degradation.Describe());
 Restorer R = cold.Restorer;
 using (var scope = NewDisposeScope())
 using (var noGrad = no_grad())
@@ -386,10 +386,5 @@ Console.WriteLine($"generation: {gen["samples"]} digits, FID {(double)gen["fid"]
 // * Drop the 0.002 noise in `BlurGeneration` (noise: 0) and count how many distinct digits 100 samples give.
 
 // %%
-foreach (var t in shown.Values) t.Dispose();
-generated!.Dispose(); generation.Dispose(); means.Dispose(); fidNetwork.Dispose(); cold.Dispose();
-blur.Dispose(); mask.Dispose(); sr.Dispose(); eight.Dispose(); four.Dispose(); x0Test.Dispose(); reference.Dispose();
-trainImages.Dispose(); testImages.Dispose(); trainSet.Dispose(); testSet.Dispose(); mnist.Dispose();
-long heldCount = TensorAccounting.Reachable() - tensorsAtStart;
-Console.WriteLine($"live tensors at the end: {heldCount} still held");
-if (heldCount != 0) throw new Exception($"{heldCount} tensors are still held: a Dispose is missing above");
+course.End(shown, generated, generation, means, fidNetwork, cold, blur, mask, sr, eight, four, x0Test, reference,
+    trainImages, testImages, trainSet, testSet, mnist);

@@ -17,7 +17,7 @@ public class AdditiveDriftTests
         double Worst(ColdSampler sampler)
         {
             double worst = 0;
-            var result = sampler.Sample(poor, drift.Apply(x0, 10), onStep: (s, xs, _) => worst = Math.Max(worst, (xs - drift.Apply(x0, s)).abs().max().item<double>()));
+            var result = sampler.Sample(poor, drift.Apply(x0, 10), observer: step => worst = Math.Max(worst, (step.Sample - drift.Apply(x0, step.Timestep - 1)).abs().max().item<double>()));
             return Math.Max(worst, (result - x0).abs().max().item<double>());
         }
         Assert.True(Worst(new ColdAlgorithm2(drift)) < 1e-12);

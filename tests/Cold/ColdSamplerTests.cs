@@ -90,7 +90,7 @@ public class ColdSamplerTests
         using var blur = CumulativeBlur.Mnist();
         var visited = new List<int>();
         Restorer oracle = (xs, s) => x0.clone();
-        var result = new ColdAlgorithm2(blur).Sample(oracle, blur.Apply(x0, blur.T), onStep: (s, xs, xHat) => visited.Add(s));
+        var result = new ColdAlgorithm2(blur).Sample(oracle, blur.Apply(x0, blur.T), observer: step => visited.Add(step.Timestep));
         Assert.Equal(Enumerable.Range(1, blur.T).Reverse(), visited);
         Assert.True((result - x0).abs().max().ToDouble() < 1e-4);
         var error = Assert.Throws<ArgumentException>(() => new ColdAlgorithm1(blur).Step(zeros(1, 1, 28, 28), 3, zeros(2, 1, 28, 28)));

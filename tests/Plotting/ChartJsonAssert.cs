@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Diffusion.Hosting;
 using Diffusion.Plotting;
 using Plotly.NET;
 

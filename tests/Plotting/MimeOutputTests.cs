@@ -1,3 +1,4 @@
+using Diffusion.Hosting;
 using Diffusion.Plotting;
 using Plotly.NET;
 using SixLabors.ImageSharp;

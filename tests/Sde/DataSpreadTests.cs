@@ -1,6 +1,6 @@
 using Diffusion.Data;
+using Diffusion.Recipes;
 using Diffusion.Sde;
-using Diffusion.Training;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;

@@ -124,7 +124,7 @@ public class SamplerTests
         var sampler = new PcSampler(sde, new ReverseDiffusionPredictor(sde, data.Score, noise), new LangevinCorrector(sde, data.Score, noise));
         long before = LiveTensors.Count();
         var counts = new List<long>();
-        using (var result = sampler.Sample(xT, i => { if (i % 50 == 10) { counts.Add(LiveTensors.Count()); } }).Samples)
+        using (var result = sampler.Sample(xT, s => { if (s.Index % 50 == 10) { counts.Add(LiveTensors.Count()); } }).Samples)
         {
             Assert.All(counts, c => Assert.Equal(counts[0], c));
             Assert.Equal(before + 1, LiveTensors.Count());

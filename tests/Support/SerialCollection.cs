@@ -3,8 +3,8 @@ namespace Diffusion.Tests.Support;
 
 /// <summary>
 /// Tests that read process-wide state (<c>LiveTensors.Count()</c>, the global generator) join this collection, so no
-/// other test creates tensors or draws numbers meanwhile. The whole suite now runs one class at a time
-/// (<c>TestParallelization.cs</c>), which already gives that; the collection keeps it if parallel runs come back.
+/// other test creates tensors or draws numbers meanwhile: xunit runs a collection that disables parallelization alone,
+/// after the parallel ones (<c>TestParallelization.cs</c>).
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class SerialCollection

@@ -1,3 +1,4 @@
+using Diffusion.Tests.Support;
 using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -57,27 +58,4 @@ internal static class TinyRun
 
     /// <summary>A fresh temporary folder, deleted by the returned guard.</summary>
     public static TempFolder Folder() => new();
-}
-
-/// <summary>A temporary folder that deletes itself.</summary>
-internal sealed class TempFolder : IDisposable
-{
-    public TempFolder()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "diffusion-train-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
 }

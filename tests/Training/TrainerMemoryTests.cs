@@ -1,7 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
 using Diffusion.Tests.Support;
-using Diffusion.Training;
 
 namespace Diffusion.Tests.Training;
 

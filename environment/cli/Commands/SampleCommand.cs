@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Diffusion.Engine;
-using Diffusion.Training;
+using Diffusion.Pretrained;
 
 namespace Diffusion.Cli.Commands;
 

@@ -4,12 +4,13 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Diffusion.Engine;
+using Diffusion.Recipes;
 using Diffusion.Training;
 
 namespace Diffusion.Cli.Commands;
 
 /// <summary>
-/// <c>train</c>: trains a named config (lib/Training/TrainingConfigs.cs) and writes checkpoints and model cards; with
+/// <c>train</c>: trains a named config (the recipes of lib/Recipes/TrainingConfigs*.cs) and writes checkpoints and model cards; with
 /// <c>--evaluate</c>, measures a trained folder's FID (<see cref="TrainEvaluation"/>). Ctrl+C (or SIGTERM) stops at the next
 /// step boundary and writes a checkpoint that <c>--resume</c> continues with identical results.
 /// </summary>

@@ -3,7 +3,8 @@ using Diffusion.Data;
 using Diffusion.Ddpm;
 using Diffusion.Engine;
 using Diffusion.Metrics;
-using Diffusion.Models;
+using Diffusion.Pretrained;
+using Diffusion.Recipes;
 using Diffusion.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -27,22 +28,22 @@ internal static class TrainEvaluation
     public static int Run(TrainingConfig config, string folder, int samples, SamplerChoice? sampler, bool fromCheckpoint = false)
     {
         string stem = fromCheckpoint ? "checkpoint" : "model";
-        string weights = Path.Combine(folder, stem + ".safetensors"), cardPath = Path.Combine(folder, stem + ".json");
-        if (!File.Exists(weights) || !File.Exists(cardPath))
+        if (!File.Exists(Path.Combine(folder, stem + ".safetensors")) || !File.Exists(Path.Combine(folder, stem + ".json")))
         {
             throw new FileNotFoundException($"{folder} has no {stem}.safetensors/{stem}.json; train first: {CourseTool.Invocation} train --config {config.Name} --out {folder}");
         }
-        var card = ModelCard.Load(cardPath);
-        if (card.Architecture == nameof(NcsnPp))
+        using var model = TrainedModel.Load(folder, fromCheckpoint: fromCheckpoint);
+        string cardPath = Path.Combine(folder, stem + ".json");
+        switch (model.Process)
         {
-            return RunScoreModel(folder, card, cardPath, samples, sampler, fromCheckpoint);
+            case VeSdeProcess:
+                return RunScoreModel(model, cardPath, samples, sampler, fromCheckpoint);
+            case ColdProcess:
+                throw new UsageException($"{folder} holds a cold-diffusion restorer: its numbers come from {CourseTool.Invocation} evaluate cold, not train --evaluate");
         }
+        var card = model.Card;
         var (name, options) = sampler is null ? SamplingOptions.Parse("ddim:50") : (sampler.Name, sampler.Options);
-        var unetConfig = UNetConfig.FromJson(card.ArchitectureConfig?.ToJsonString() ?? throw new InvalidDataException($"{cardPath} has no architectureConfig"));
-        using var unet = new UNet(unetConfig);
-        Checkpoint.LoadWeights(weights, unet);
-        unet.to(TorchEngine.Device);
-        var schedule = NoiseSchedule.Linear(1000);
+        var schedule = model.Schedule;
         Sampler ddpmSampler = options.Sampler switch
         {
             SamplerKind.Ddim => new DdimSampler(schedule, eta: 0, steps: options.Steps),
@@ -54,11 +55,11 @@ internal static class TrainEvaluation
         // The reference digits are the FID network's held-out split (as in notebook 03): the first N against the samples,
         // the next N for the floor. Fashion-MNIST holds out 2,000 of its test images, which its feature network never saw.
         using var real = HeldOut(fashion);
-        Console.WriteLine($"train: evaluating {folder} ({unet.parameters().Sum(p => p.numel()):N0} parameters, step {card.Steps}) with {name}, {samples} samples, {TorchEngine.Describe()}");
+        Console.WriteLine($"train: evaluating {folder} ({model.Network.parameters().Sum(p => p.numel()):N0} parameters, step {card.Steps}) with {name}, {samples} samples, {TorchEngine.Describe()}");
         SampleQuality quality;
         using (var bar = new FractionProgress($"evaluate {name}"))
         {
-            quality = SampleQuality.Measure(unet, ddpmSampler, name, network, real, samples, seed: 0, progress: bar.Callback);
+            quality = SampleQuality.Measure(model.Network, ddpmSampler, name, network, real, samples, seed: 0, progress: bar.Callback);
         }
         return Report(folder, card, cardPath, quality, fromCheckpoint);
     }
@@ -75,23 +76,23 @@ internal static class TrainEvaluation
     }
 
     /// <summary>A VE NCSN++ folder: sampled by <see cref="TrainedModel"/> with pc:N, em:N or ode:TOL, the samples in [0, 1] mapped to [−1, 1] for the feature network.</summary>
-    private static int RunScoreModel(string folder, ModelCard card, string cardPath, int samples, SamplerChoice? sampler, bool fromCheckpoint)
+    private static int RunScoreModel(TrainedModel model, string cardPath, int samples, SamplerChoice? sampler, bool fromCheckpoint)
     {
         var (name, options) = sampler is null ? SamplingOptions.Parse("pc:100") : (sampler.Name, sampler.Options);
-        using var model = TrainedModel.Load(folder, fromCheckpoint: fromCheckpoint);
         if (!model.Samplers.Contains(options.Sampler))
         {
-            throw new UsageException($"{folder} holds a VE score model: --sampler pc:N, em:N or ode:TOL (e.g. pc:100, ode:1e-3), not {name}");
+            throw new UsageException($"{model.Folder} holds a VE score model: --sampler pc:N, em:N or ode:TOL (e.g. pc:100, ode:1e-3), not {name}");
         }
+        var card = model.Card;
         using var network = FeatureNetwork.Load(Repository.Path(FeatureNetworkPath));
         using var real = HeldOut(fashion: false);
-        Console.WriteLine($"train: evaluating {folder} ({card.Parameters:N0} parameters, step {card.Steps}) with {name}, {samples} samples, {TorchEngine.Describe()}");
+        Console.WriteLine($"train: evaluating {model.Folder} ({card.Parameters:N0} parameters, step {card.Steps}) with {name}, {samples} samples, {TorchEngine.Describe()}");
         SampleQuality quality;
         using (var bar = new FractionProgress($"evaluate {name}"))
         {
             quality = SampleQuality.Measure(model, options, name, network, real, samples, progress: bar.Callback);
         }
-        return Report(folder, card, cardPath, quality, fromCheckpoint);
+        return Report(model.Folder, card, cardPath, quality, fromCheckpoint);
     }
 
     /// <summary>The 2,000 held-out digits in [−1, 1]: the FID network's held-out split (as in notebook 03); for Fashion-MNIST, 2,000 of the test images (the same split).</summary>

@@ -7,6 +7,7 @@ using Diffusion.Data;
 using Diffusion.Engine;
 using Diffusion.IO;
 using Diffusion.Metrics;
+using Diffusion.Pretrained;
 using Diffusion.Training;
 using static TorchSharp.torch;
 
@@ -77,7 +78,7 @@ internal static class ColdTable
         var progress = new WorkProgress("evaluate", found.Count * 4 + (found.Contains("cold-blur-mnist") && generate > 0 ? 1 : 0), "parts");
         foreach (string name in found)
         {
-            using var model = ColdModel.Load(Path.Combine(models, name), fromCheckpoint);
+            using var model = TrainedModel.Load(Path.Combine(models, name), fromCheckpoint: fromCheckpoint);
             int t = model.Degradation.T;
             var severities = Severities(t);
             foreach (int severity in severities)

@@ -7,7 +7,7 @@ using Diffusion.Engine;
 using Diffusion.Inverse;
 using Diffusion.IO;
 using Diffusion.Metrics;
-using Diffusion.Training;
+using Diffusion.Pretrained;
 using static TorchSharp.torch;
 
 namespace Diffusion.Cli.Commands.Evaluate;
@@ -63,7 +63,7 @@ internal static class InverseTable
         Console.WriteLine($"evaluate: {TorchEngine.Initialize(threads)}");
         var inv = CultureInfo.InvariantCulture;
 
-        using var prior = DdpmPrior.Load(modelFolder);
+        using var prior = TrainedModel.Load(modelFolder);
         using var network = FeatureNetwork.Load(Repository.Path("data/checkpoints/mnist-fid-classifier.safetensors"));
         using var pool = Mnist.LoadNpm();
         var (trainSet, testSet) = pool.Split(2000, 1234);
@@ -97,7 +97,7 @@ internal static class InverseTable
                 Console.WriteLine(string.Create(inv, $"evaluate: {task.Name} {name}: lambda {result.BestLambda:G3} (validation PSNR {result.BestPsnr:0.00}; grid {grid})"));
             }
             progress.Step();
-            var rows = InverseEvaluation.Run(prior.Model, prior.Schedule, task, x0, network, settings, chosen.ToDictionary(kv => kv.Key, kv => kv.Value.BestLambda),
+            var rows = InverseEvaluation.Run(prior.Epsilon, prior.Schedule, task, x0, network, settings, chosen.ToDictionary(kv => kv.Key, kv => kv.Value.BestLambda),
                 (ulong)seed, methods, log: line =>
                 {
                     Console.WriteLine("evaluate: " + line);
@@ -122,7 +122,7 @@ internal static class InverseTable
         int[] denoiseTimes = [10, 100, 250, 500];
         if (!noDenoising)
         {
-            var rows = InverseEvaluation.Denoise(prior.Model, prior.Schedule, x0, denoiseTimes, denoiseSteps, (ulong)seed + 200, batch);
+            var rows = InverseEvaluation.Denoise(prior.Epsilon, prior.Schedule, x0, denoiseTimes, denoiseSteps, (ulong)seed + 200, batch);
             Console.WriteLine($"denoising, {images} digits:   t  method          steps    PSNR    SSIM  s/image");
             foreach (var row in rows)
             {
