@@ -290,15 +290,15 @@ Figures.Curves([
 // classifier (its largest softmax probability).
 
 // %%
-var ddpmModel = Diffusion.Training.TrainedModel.Load("../data/checkpoints/ddpm-mnist");
+var ddpmModel = Diffusion.Pretrained.TrainedModel.Load("../data/checkpoints/ddpm-mnist");
 var classifier = (Diffusion.Models.MnistClassifier)FeatureNetwork.Load("../data/checkpoints/mnist-fid-classifier.safetensors").Module;
-var reverse = new DdpmSampler(NoiseSchedule.Linear(1000));
+var reverse = new DdpmSampler(ddpmModel.Schedule);   // the process saved with the model
 reverse.SetTimesteps(CourseProfile.Pick(fast: 100, full: 1000));
 (double Mean, double Background, double Confidence) DigitStats(Tensor x)
 {
     using var scope = NewDisposeScope();
     using var noGrad = no_grad();
-    var confidence = nn.functional.softmax(classifier.call(x), 1).max(1).values.mean().item<float>();
+    var confidence = classifier.Confidence(x).mean().item<float>();
     return (x.mean().item<float>(), (x < -0.9).to(float32).mean().item<float>(), confidence);
 }
 

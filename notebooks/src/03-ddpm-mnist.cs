@@ -417,7 +417,7 @@ var classifier = (MnistClassifier)fidNetwork.Module;
     using var scope = NewDisposeScope();
     using var noGrad = no_grad();
     var mids = cat(decoded.Where(d => d.Label.EndsWith(kind)).Select(d => d.Images.narrow(0, 2, points - 4)).ToList(), 0);   // λ from 2/8 to 6/8
-    return (nn.functional.softmax(classifier.call(mids), 1).max(1).values.mean().item<float>(), mids.abs().mean().item<float>());
+    return (classifier.Confidence(mids).mean().item<float>(), mids.abs().mean().item<float>());
 }
 var (lerpConfidence, lerpContrast) = Midpoints("linear");
 var (slerpConfidence, slerpContrast) = Midpoints("slerp");

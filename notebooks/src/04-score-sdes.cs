@@ -459,15 +459,9 @@ foreach (var s in veStats.Where(s => s.Name != "ODE"))
 }
 using (var fidNetwork = FeatureNetwork.Load("../data/checkpoints/mnist-fid-classifier.safetensors"))
 {
-    double SureShare(Tensor images)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var confidence = nn.functional.softmax(((MnistClassifier)fidNetwork.Module).call(images), 1).max(1).values;
-        return (confidence > 0.9).to(float32).mean().item<float>();
-    }
-    Console.WriteLine("digits the MNIST classifier is sure of (confidence > 0.9): " + string.Join(", ", veStats.Select((s, i) => $"{s.Name} {SureShare(veRows[i]):P0}")) +
-        $"; held-out digits {SureShare(testImages.narrow(0, 0, 64)):P0}");
+    var sure = (MnistClassifier)fidNetwork.Module;
+    Console.WriteLine("digits the MNIST classifier is sure of (confidence > 0.9): " + string.Join(", ", veStats.Select((s, i) => $"{s.Name} {sure.SureShare(veRows[i]):P0}")) +
+        $"; held-out digits {sure.SureShare(testImages.narrow(0, 0, 64)):P0}");
 }
 var veOde = veStats.Single(s => s.Name == "ODE");
 Check.Between(veOde.Background, 0.3, veStats.Where(s => s.Name != "ODE").Min(s => s.Background) + 1e-9, "the VE ODE's samples sit in a grain: less black background than the SDE samplers', far more than noise's");

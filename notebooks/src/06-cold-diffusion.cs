@@ -202,7 +202,7 @@ using (var g = new torch.Generator(6))
     double Worst(ColdSampler sampler)
     {
         double worst = 0;
-        var result = sampler.Sample(poor, drift.Apply(x0, 10), onStep: (s, xs, _) => worst = Math.Max(worst, (xs - drift.Apply(x0, s)).abs().max().item<double>()));
+        var result = sampler.Sample(poor, drift.Apply(x0, 10), observer: step => worst = Math.Max(worst, (step.Sample - drift.Apply(x0, step.Timestep - 1)).abs().max().item<double>()));
         return Math.Max(worst, (result - x0).abs().max().item<double>());
     }
     Check.Below(Worst(new ColdAlgorithm2(drift)), 1e-12, "on the drift, ColdAlgorithm2 passes through every D(x₀, s) with a useless restorer (max |x_s − D(x₀, s)|)");
@@ -321,14 +321,9 @@ Console.WriteLine($"notebook 03's DDPM (its card, N = {ddpmCard.Metrics["fid_sam
     (generateCount == (int)ddpmCard.Metrics["fid_samples"]! ? "" : $" (a different N: compare each with its own floor, not with each other)"));
 using (var first = generated.narrow(0, 0, 64)) Images.Show(first, nrow: 16, title: $"Digits generated from blur (Algorithm 2 from s = {blur.T})");
 Check.Above(result.Fid, result.FidFloor, "generation scores above the real-vs-real floor");
-double SureShare(Tensor images)
-{
-    using var scope = NewDisposeScope();
-    using var noGrad = no_grad();
-    var confidence = nn.functional.softmax(((Diffusion.Models.MnistClassifier)fidNetwork.Module).call(images), 1).max(1).values;
-    return (confidence > 0.9).to(float32).mean().item<float>();
-}
-Console.WriteLine($"digits the MNIST classifier is sure of (confidence > 0.9): generated {SureShare(generated):P0}, held-out real digits {SureShare(testImages.narrow(0, 0, generateCount)):P0}");
+var sure = (Diffusion.Models.MnistClassifier)fidNetwork.Module;
+Console.WriteLine($"digits the MNIST classifier is sure of (confidence > 0.9): generated {sure.SureShare(generated):P0}, " +
+    $"held-out real digits {sure.SureShare(testImages.narrow(0, 0, generateCount)):P0}");
 
 // %% [markdown]
 // The share of samples the classifier is sure of, beside the real digits', says how many are whole digits; the rest are
