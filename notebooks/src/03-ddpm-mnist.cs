@@ -29,6 +29,7 @@ using Diffusion.Metrics;
 using Diffusion.Models;
 using Diffusion.Plotting;
 using Diffusion.Pretrained;
+using Diffusion.Recipes;
 using Diffusion.Training;
 using Plotly.NET;
 using Plotly.NET.CSharp;

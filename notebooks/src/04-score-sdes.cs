@@ -19,7 +19,7 @@
 // 4. loads a VE NCSN++ trained on digits here, checks its score as a denoiser (Tweedie) and samples it with the same three;
 // 5. reads the FID of every sampler on both models (the committed evaluations) and computes likelihoods by the ODE,
 //    checked first against an exact density;
-// 6. builds the FFHQ-256 NCSN++ of score_sde_pytorch and runs one forward pass, and says where the poster's recipe differs.
+// 6. builds the FFHQ-256 NCSN++ of `score_sde_pytorch` and runs one forward pass, and says where the poster's recipe differs.
 //
 // Every claim is checked by a number the cell prints.
 
@@ -426,7 +426,7 @@ using (var g = new torch.Generator(7))
 
 // %% [markdown]
 // Now digits from the VE prior $\mathcal N(0, \sigma_{\max}^2 I)$ by Euler-Maruyama, PC (reverse-diffusion predictor +
-// Langevin corrector at snr 0.16, score_sde_pytorch's setting for its 32 × 32 models) and the ODE, through the same
+// Langevin corrector at snr 0.16, `score_sde_pytorch`'s setting for its 32 × 32 models) and the ODE, through the same
 // `TrainedModel.Sample` the sampling command uses. The VE SDE has no drift; the reverse process only removes noise,
 // starting at a standard deviation of $\sigma_{\max}$ per pixel. Samples in $[0, 1]$ are mapped to $[-1, 1]$ to compare
 // their pixel statistics with the held-out digits'.
@@ -566,7 +566,7 @@ Check.Above(veNoise, Bpd(veDigitBpd) + 2, "so does the VE NCSN++ (noise bits/dim
 //
 // Song et al.'s FFHQ-256 model is an NCSN++ (`NcsnPpConfig.Ffhq256`): VE SDE with $\sigma_{\max} = 348$ and $N = 2000$, a
 // Gaussian Fourier time embedding, BigGAN-style residual blocks with FIR up/down-sampling, attention at 16 × 16, skip
-// connections rescaled by $1/\sqrt2$. Its parameter names and shapes are score_sde_pytorch's, so the published checkpoint
+// connections rescaled by $1/\sqrt2$. Its parameter names and shapes are `score_sde_pytorch`'s, so the published checkpoint
 // loads. One forward pass at 256 × 256:
 
 // %%
@@ -586,7 +586,7 @@ using (var g = new torch.Generator(1))
 }
 
 // %% [markdown]
-// The training recipe, from score_sde_pytorch's `configs/ve/ffhq_256_ncsnpp_continuous.py` (and `default_lsun_configs.py`
+// The training recipe, from `score_sde_pytorch`'s `configs/ve/ffhq_256_ncsnpp_continuous.py` (and `default_lsun_configs.py`
 // behind it), is what the course's `ffhq256-ncsnpp` config uses (printed below). The MA4530 project poster "Image
 // Denoising via Advanced Diffusion Generative Modeling" (2023/24), which reports FID 4.96 on FFHQ, trained with a
 // **batch of 32** and **random horizontal flips and rotations**, against the paper's batch of 64 and flips only. What that
@@ -604,9 +604,9 @@ Console.WriteLine($"{ffhqConfig.Name}: batch {ffhqConfig.Defaults.BatchSize}, lr
 //
 // * train it on your own 256 × 256 face folder: `dotnet run --project environment/cli -- train --config ffhq256-ncsnpp --data ~/ffhq256 --out runs/ffhq`
 //   (the images are decoded batch by batch, never all at once);
-// * or load the published weights: `NcsnPpCheckpoint.Load(net, "checkpoint_48.pth")` reads score_sde_pytorch's checkpoint
+// * or load the published weights: `NcsnPpCheckpoint.Load(net, "checkpoint_48.pth")` reads `score_sde_pytorch`'s checkpoint
 //   itself (its EMA weights, through TorchSharp.PyBridge's pickle reader: no Python needed); then sample with `PcSampler`
-//   on `new VeSde(0.01, 348, 2000)` with snr 0.075, score_sde_pytorch's setting for its 256 × 256 configs (the MNIST runs
+//   on `new VeSde(0.01, 348, 2000)` with snr 0.075, `score_sde_pytorch`'s setting for its 256 × 256 configs (the MNIST runs
 //   above use 0.16, its setting for CIFAR-10).
 //
 // ## Try it yourself
