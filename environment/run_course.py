@@ -6,11 +6,13 @@ Usage: /usr/bin/python3 environment/run_course.py [--kernel NAME] [--profile fas
 Each notebook runs top to bottom on a Jupyter kernel (--kernel: `diffusion-csharp`, the course kernel, by default;
 `dotnet-interactive-csharp` runs .NET Interactive) with DIFFUSION_PROFILE set, from the notebooks/ folder (so relative
 paths resolve as in Jupyter); the kernel used is named in the first line of output. The executed notebook and its HTML
-export are written to the output folder. Exits non-zero when any cell fails, naming the notebook and the cell.
+export (environment/html_export.py: require.js and MathJax inlined, so it reads right on any machine, offline) are written
+to the output folder. Exits non-zero when any cell fails, naming the notebook and the cell.
 """
 import argparse
 import os
 import pathlib
+import re
 import sys
 import time
 
@@ -18,9 +20,10 @@ import nbformat
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
-from nbconvert import HTMLExporter
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "environment"))
+import html_export  # noqa: E402  (environment/html_export.py: require.js and MathJax inlined, no local-file links)
 
 
 DEFAULT_KERNEL = "diffusion-csharp"
@@ -43,11 +46,29 @@ def run(path, out_dir, profile, timeout, kernel):
     except CellExecutionError as e:
         error = e
     seconds = time.time() - started
+    if error is None:
+        error = output_problems(nb)
     out_dir.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out_dir / path.name)
-    html, _ = HTMLExporter().from_notebook_node(nb)
-    (out_dir / (path.stem + ".html")).write_text(html, encoding="utf-8")
+    (out_dir / (path.stem + ".html")).write_text(html_export.to_html(nb), encoding="utf-8")
     return seconds, error
+
+
+def output_problems(nb):
+    """A failure naming every cell whose output a student should not see, or None: a C# compiler warning (.NET Interactive
+    prints them, e.g. CS1701 or CS8632, in a pink box), or a rich output without its text/plain fallback (viewers that run
+    no HTML show nothing then). .NET Interactive's own start-up script, which carries only HTML, is not the course's."""
+    found = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            kind = output.get("output_type")
+            text = output.get("text", "") if kind == "stream" else ""
+            for code in sorted(set(re.findall(r"warning (CS\d{4})", text))):
+                found.append(f"cell {index}: compiler warning {code}: {text.strip().splitlines()[0][:200]}")
+            data = output.get("data", {}) if kind in ("display_data", "execute_result") else {}
+            if data and "text/plain" not in data and "dotnet-interactive-this-cell" not in str(data.get("text/html", "")):
+                found.append(f"cell {index}: an output with {', '.join(sorted(data))} but no text/plain")
+    return RuntimeError("outputs a student should not see:\n" + "\n".join(found)) if found else None
 
 
 def main():

@@ -2,9 +2,10 @@
 # The developers' and CI's set-up on Debian 12 (or Ubuntu 24.04), idempotently, for environment/run-tests.sh and run-course.sh:
 #   1. apt packages the tests, the course runner and the benchmarks need beyond a student's set-up: Fashion-MNIST, PyTorch
 #      1.13.1 (the benchmark peer and the source of tests/fixtures; never part of the product), Jupyter with nbclient,
-#      nbconvert and jupyter_kernel_test, Chromium and require.js (the browser check of exported figures). Packages the
+#      nbconvert and jupyter_kernel_test, Chromium and require.js (the browser check of exported figures), npm. Packages the
 #      distribution does not have (Chromium on Ubuntu is a snap: `snap install chromium`) are named and skipped: the tests
-#      that need them skip, and fail under CI=true;
+#      that need them skip, and fail under CI=true; then, with npm, MathJax 3 (environment/package-lock.json) into
+#      environment/node_modules, which environment/html_export.py inlines into every exported notebook;
 #   2. the .NET build of the whole solution (library, kernel, course tool, tests);
 #   3. the student's set-up (`dotnet run --project environment/cli -- setup --dotnet-interactive`): the course kernel and
 #      .NET Interactive (restored and verified in NuGet's packages folder) installed into Jupyter, the data checked.
@@ -22,7 +23,8 @@ APT_PACKAGES=(
   python3-nbconvert
   python3-jupyter-kernel-test
   chromium                # headless browser check of exported figures
-  libjs-requirejs         # require.js, which nbconvert's HTML export loads: the figures must draw under it
+  libjs-requirejs         # require.js, which nbconvert's HTML export loads (inlined by environment/html_export.py)
+  npm                     # fetches MathJax 3 (environment/package.json), inlined into the exports so their maths renders offline
 )
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()
@@ -54,6 +56,15 @@ if command -v dpkg-query >/dev/null 2>&1; then
   fi
 else
   echo "setup-dev: no dpkg here: install PyTorch, Jupyter (nbclient, nbconvert, jupyter_kernel_test) and Chromium yourself" >&2
+fi
+
+if [ ! -f "$here/node_modules/mathjax/es5/tex-svg-full.js" ]; then
+  if command -v npm >/dev/null 2>&1; then
+    echo "setup-dev: fetching MathJax 3 for the HTML exports (npm ci in environment/)"
+    (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || { echo "setup-dev: npm ci failed in $here" >&2; exit 1; }
+  else
+    echo "setup-dev: npm is missing: the HTML exports cannot inline MathJax (environment/run_course.py will say so)" >&2
+  fi
 fi
 
 if ! command -v dotnet >/dev/null 2>&1; then

@@ -23,11 +23,15 @@ def dotnet(text):
 
 
 def unittest(text):
-    ran = re.search(r"^Ran (\d+) tests?", text, re.M)
+    # One or more unittest runs in the same log: add up every "Ran N tests" and every closing "OK (...)"/"FAILED (...)".
+    ran = re.findall(r"^Ran (\d+) tests?", text, re.M)
     if not ran:
         return 0, 1, 0
-    total = int(ran.group(1))
-    counts = {k: int(v) for k, v in re.findall(r"(failures|errors|skipped|expected failures|unexpected successes)=(\d+)", text)}
+    total = sum(int(n) for n in ran)
+    counts = {}
+    for line in re.findall(r"^(?:OK|FAILED) \((.*)\)$", text, re.M):
+        for k, v in re.findall(r"(failures|errors|skipped|expected failures|unexpected successes)=(\d+)", line):
+            counts[k] = counts.get(k, 0) + int(v)
     failed = counts.get("failures", 0) + counts.get("errors", 0) + counts.get("unexpected successes", 0)
     skipped = counts.get("skipped", 0)
     return total - failed - skipped, failed, skipped

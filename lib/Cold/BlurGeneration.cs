@@ -14,7 +14,7 @@ namespace Diffusion.Cold;
 /// </summary>
 public sealed class BlurGeneration : IDisposable
 {
-    /// <summary>The seed's symmetry-breaking noise δ.</summary>
+    /// <summary>The small noise δ that breaks the symmetry between equal means (Bansal et al. add a little Gaussian noise for generation).</summary>
     public const double DefaultNoise = 0.002;
 
     private BlurGeneration(GaussianMixture mixture, long channels, long height, long width, double noise)

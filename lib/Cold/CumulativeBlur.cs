@@ -7,7 +7,7 @@ namespace Diffusion.Cold;
 /// <summary>
 /// Cumulative Gaussian blur (Bansal et al. 2022, the deblurring degradation): D(x, n) = G * G * … * x (n recursive
 /// applications of one k×k Gaussian kernel G of standard deviation σ, normalised to sum 1), with circular padding (the
-/// image is treated as periodic, as the seed's <c>padding_mode='circular'</c> convolution does). Between integer levels
+/// image is treated as periodic, as the <c>padding_mode='circular'</c> convolution of Bansal et al.'s public code does). Between integer levels
 /// D(x, s) = (1 − f) D(x, ⌊s⌋) + f D(x, ⌈s⌉), f = s − ⌊s⌋, so D is continuous and linear in s and x.
 /// </summary>
 /// <remarks>

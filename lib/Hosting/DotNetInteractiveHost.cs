@@ -26,6 +26,7 @@ public sealed class DotNetInteractiveHost
     private readonly Type _formattedValueType;
     private readonly MethodInfo _format;
     private readonly MethodInfo _register;
+    private readonly MethodInfo? _preferMimeTypes;
 
     private DotNetInteractiveHost(Func<string, Type> type)
     {
@@ -47,6 +48,9 @@ public sealed class DotNetInteractiveHost
             "FormattedValue.CreateManyFromObject(object, string[])");
         _register = Member(type($"{Root}.Formatting.Formatter").GetMethod("Register", BindingFlags.Public | BindingFlags.Static,
             [typeof(Type), typeof(Action<object, TextWriter>), typeof(string)]), "Formatter.Register(Type, Action<object, TextWriter>, string)");
+        // Without it a cell's value carries only the preferred text/html (then viewers that run no HTML show nothing).
+        _preferMimeTypes = type($"{Root}.Formatting.Formatter").GetMethod("SetPreferredMimeTypesFor", BindingFlags.Public | BindingFlags.Static,
+            [typeof(Type), typeof(string[])]);
     }
 
     /// <summary>The .NET Interactive running this process, or null (the course kernel, a console, a test).</summary>
@@ -84,7 +88,8 @@ public sealed class DotNetInteractiveHost
     /// <summary>
     /// Registers .NET Interactive formatters (text/html and text/plain, from <see cref="NotebookFormatters.TryFormat"/>) for
     /// <paramref name="types"/>, except those that carry <see cref="TypeFormatterSourceAttribute"/> (.NET Interactive finds
-    /// theirs), so they render richly as a cell's value too; returns how many types it registered.
+    /// theirs), so they render richly as a cell's value too, and makes both MIME types preferred, so a cell's value carries
+    /// its text/plain beside its text/html; returns how many types it registered.
     /// </summary>
     public int RegisterFormatters(IEnumerable<Type> types)
     {
@@ -97,6 +102,7 @@ public sealed class DotNetInteractiveHost
                 var formatter = new MimeBundleFormatter(mime);
                 _register.Invoke(null, [type, (Action<object, TextWriter>)((value, writer) => formatter.Format(value, writer)), mime]);
             }
+            _preferMimeTypes?.Invoke(null, [type, new[] { "text/html", "text/plain" }]);
             count++;
         }
         return count;

@@ -9,7 +9,7 @@ public sealed record InverseSettings
     /// <summary>σ_y on the [−1, 1] image scale (DPS's 0.05).</summary>
     public double SigmaY { get; init; } = 0.05;
 
-    /// <summary>SDEdit: t0 = 0.5 (the seed report's 450–500 of 1000), one pass, 50 respaced reverse steps, known pixels re-noised.</summary>
+    /// <summary>SDEdit: t0 = 0.5 (Hurley's "Diffusion Model Exploration" swept 450–800 of 1000; 450–500 scored best), one pass, 50 respaced reverse steps, known pixels re-noised.</summary>
     public SdEditOptions SdEdit { get; init; } = new() { T0 = 0.5, Repeats = 1, Steps = 50 };
 
     /// <summary>

@@ -5,8 +5,8 @@ namespace Diffusion.Inverse;
 /// <summary>
 /// Settings of <see cref="SdEdit"/>. The defaults are the public SDEdit code's (ermongroup/SDEdit, <c>main.py</c> and
 /// <c>configs/celeba.yml</c>): t0 = 400 of T = 1000, K = 3 repeats, every timestep, σ_t² = β̃_t ("fixedsmall"), no clipping
-/// of x̂_0 (its step is eq. 11's mean), known pixels of a mask re-noised at every step, no data-fidelity step. The inverse-problem comparison of the
-/// course's seed report used t0 = 450–500.
+/// of x̂_0 (its step is eq. 11's mean), known pixels of a mask re-noised at every step, no data-fidelity step. Hurley's report
+/// "Diffusion Model Exploration" used t0 = 450–800 of 1000 in its inverse-problem comparison.
 /// </summary>
 public sealed record SdEditOptions
 {

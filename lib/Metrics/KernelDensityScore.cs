@@ -1,3 +1,7 @@
+using Diffusion.Engine;
+using TorchSharp;
+using static TorchSharp.torch;
+
 namespace Diffusion.Metrics;
 
 /// <summary>
@@ -74,6 +78,72 @@ public static class KernelDensityScore
             result[q] = logNorm + max + Math.Log(total);
         }
         return result;
+    }
+
+    /// <summary>
+    /// The score at each row of <paramref name="queries"/> [M, d] for the data set <paramref name="data"/> [N, d], as a
+    /// float32 tensor [M, d] on the queries' device (computed in float64 on the CPU by <see cref="Score(ReadOnlySpan{float}, ReadOnlySpan{float}, double, int)"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The tensors are not [M, d] and [N, d] with the same d.</exception>
+    public static Tensor Score(Tensor queries, Tensor data, double sigma)
+    {
+        int dim = Dimension(queries, data);
+        var result = Score(Floats(queries), Floats(data), sigma, dim);
+        using var scope = NewDisposeScope();
+        return torch.tensor(result, [queries.shape[0], dim], ScalarType.Float64).to(ScalarType.Float32, queries.device).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// How far a learned score is from the exact one where the noised data are: the p_σ-weighted relative error
+    /// √(Σ_q p_σ(x_q) ‖s_θ(x_q) − s(x_q)‖²) / √(Σ_q p_σ(x_q) ‖s(x_q)‖²) over the query points x_q [M, d] (a grid over the data),
+    /// with <paramref name="learned"/> s_θ at those points [M, d]. Weighting by p_σ ignores errors where there is no mass.
+    /// </summary>
+    /// <exception cref="ArgumentException">The tensors' shapes do not match.</exception>
+    public static double WeightedRelativeError(Tensor queries, Tensor learned, Tensor data, double sigma)
+    {
+        int dim = Dimension(queries, data);
+        if (!learned.shape.SequenceEqual(queries.shape))
+        {
+            throw new ArgumentException($"the learned score {Shapes.Format(learned)} must have the queries' shape {Shapes.Format(queries)}", nameof(learned));
+        }
+        var q = Floats(queries);
+        var d = Floats(data);
+        double[] exact = Score(q, d, sigma, dim), logp = LogDensity(q, d, sigma, dim), s = Doubles(learned);
+        double maxLog = logp.Max(), num = 0, den = 0;
+        for (int i = 0; i < logp.Length; i++)
+        {
+            double w = Math.Exp(logp[i] - maxLog);
+            for (int k = 0; k < dim; k++)
+            {
+                double e = exact[(i * dim) + k], diff = s[(i * dim) + k] - e;
+                num += w * diff * diff;
+                den += w * e * e;
+            }
+        }
+        return Math.Sqrt(num / den);
+    }
+
+    private static int Dimension(Tensor queries, Tensor data)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        ArgumentNullException.ThrowIfNull(data);
+        if (queries.dim() != 2 || data.dim() != 2 || queries.shape[1] != data.shape[1])
+        {
+            throw new ArgumentException($"queries and data must be [M, d] and [N, d] with the same d, got {Shapes.Format(queries)} and {Shapes.Format(data)}");
+        }
+        return (int)queries.shape[1];
+    }
+
+    private static float[] Floats(Tensor t)
+    {
+        using var scope = NewDisposeScope();
+        return t.detach().to(ScalarType.Float32, CPU).contiguous().data<float>().ToArray();
+    }
+
+    private static double[] Doubles(Tensor t)
+    {
+        using var scope = NewDisposeScope();
+        return t.detach().to(ScalarType.Float64, CPU).contiguous().data<double>().ToArray();
     }
 
     /// <summary>Fills logk[i] = −‖x − x_i‖²/(2σ²) for one query x and returns the largest entry.</summary>

@@ -108,6 +108,28 @@ public sealed class MnistClassifier : nn.Module<Tensor, Tensor>, IFeatureExtract
         return _head.call(_dropout.call(Features(input))).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The classifier's confidence in each image, max_k softmax(f(x))_k, as a [N] float32 tensor without gradients: near 1 for
+    /// an image it reads as one digit, near 1/classes for one it cannot read. Call it in eval mode (dropout off).
+    /// </summary>
+    public Tensor Confidence(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return nn.functional.softmax(call(images), 1).max(1).values.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The share of images the classifier is sure of: the fraction whose <see cref="Confidence"/> exceeds <paramref name="threshold"/>.</summary>
+    public double SureShare(Tensor images, double threshold = 0.9)
+    {
+        if (!(threshold >= 0 && threshold < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(threshold), $"the confidence threshold must be in [0, 1), got {threshold}");
+        }
+        using var scope = NewDisposeScope();
+        return (Confidence(images) > threshold).to(ScalarType.Float32).mean().item<float>();
+    }
+
     /// <summary>Children are registered by their state-dict names in the constructor; TorchSharp's by-field registration would add them twice.</summary>
     protected override void RegisterComponents()
     {

@@ -2,7 +2,7 @@ namespace Diffusion.Plotting;
 
 /// <summary>
 /// The course's figure helpers: thin builders of Plotly.NET charts for what the notebooks draw often — image grids
-/// (<see cref="ImageGrid"/>), animations with a slider (<see cref="Animation"/>, <see cref="Trajectory"/>), 2-D point
+/// (<see cref="ImageGrid"/>), animations with a slider (<see cref="Animation"/>, <c>Trajectory</c>), point panels (<see cref="PointPanels"/>), 2-D point
 /// clouds (<see cref="Points(TorchSharp.torch.Tensor, string?, int, string?, bool)"/>), score fields
 /// (<see cref="ScoreField(TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, double, TorchSharp.torch.Tensor?, string, string?)"/>),
 /// loss and KL curves (<see cref="LossCurve"/>, <see cref="Curves"/>) and result tables (<see cref="Table"/>).

@@ -73,8 +73,37 @@ public static partial class Figures
         {
             throw new ArgumentException("there are no snapshots to animate", nameof(snapshots));
         }
+        return Trajectory(snapshots.Select(s => TensorValues.Columns(s, nameof(snapshots))).ToList(), frameName, maxPoints, limit, frameDurationMs, sliderPrefix, name);
+    }
+
+    /// <summary>
+    /// The animation of <see cref="Trajectory(IReadOnlyList{Tensor}, Func{int, string}?, int, double?, int, string, string)"/> from
+    /// snapshots kept as arrays of interleaved coordinates x₀, y₀, x₁, y₁, … (what <c>Langevin</c> records).
+    /// </summary>
+    /// <exception cref="ArgumentException">A snapshot has an odd number of values.</exception>
+    public static AnimatedChart Trajectory(IReadOnlyList<float[]> snapshots, Func<int, string>? frameName = null, int maxPoints = 600, double? limit = null,
+        int frameDurationMs = 150, string sliderPrefix = "step ", string name = "chains")
+    {
+        ArgumentNullException.ThrowIfNull(snapshots);
+        if (snapshots.FirstOrDefault(s => s is null || s.Length % 2 != 0) is { } odd)
+        {
+            throw new ArgumentException($"a snapshot holds {odd?.Length ?? 0} values; 2-D points need x, y pairs (an even count)", nameof(snapshots));
+        }
+        var clouds = snapshots.Select(s => (
+            X: Enumerable.Range(0, s.Length / 2).Select(i => (double)s[2 * i]).ToArray(),
+            Y: Enumerable.Range(0, s.Length / 2).Select(i => (double)s[(2 * i) + 1]).ToArray())).ToList();
+        return Trajectory(clouds, frameName, maxPoints, limit, frameDurationMs, sliderPrefix, name);
+    }
+
+    private static AnimatedChart Trajectory(List<(double[] X, double[] Y)> clouds, Func<int, string>? frameName, int maxPoints, double? limit,
+        int frameDurationMs, string sliderPrefix, string name)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPoints, 1);
+        if (clouds.Count == 0)
+        {
+            throw new ArgumentException("there are no snapshots to animate", "snapshots");
+        }
         frameName ??= k => k.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var clouds = snapshots.Select(s => TensorValues.Columns(s, nameof(snapshots))).ToList();
         double bound = limit ?? (1.05 * clouds.Max(c => Math.Max(MaxAbs(c.X, maxPoints), MaxAbs(c.Y, maxPoints))));
         if (!(bound > 0) || !double.IsFinite(bound))
         {

@@ -11,8 +11,8 @@ public static partial class Figures
     /// <param name="curves">The lines, drawn in order.</param>
     /// <param name="xTitle">The x axis title.</param>
     /// <param name="yTitle">The y axis title.</param>
-    /// <param name="logX">Logarithmic x axis (values must be positive).</param>
-    /// <param name="logY">Logarithmic y axis (values must be positive).</param>
+    /// <param name="logX">Logarithmic x axis, every tick labelled in full (<see cref="ChartStyle.WithLogAxis"/>; values must be positive).</param>
+    /// <param name="logY">Logarithmic y axis, likewise.</param>
     /// <param name="markers">Mark every value (useful for a few measured points).</param>
     /// <param name="title">An optional title.</param>
     public static GenericChart Curves(IEnumerable<Curve> curves, string? xTitle = null, string? yTitle = null, bool logX = false, bool logY = false, bool markers = false, string? title = null)
@@ -24,31 +24,29 @@ public static partial class Figures
             throw new ArgumentException("give at least one curve", nameof(curves));
         }
         var chart = CSharpChart.Combine(lines).WithAxisTitles(xTitle, yTitle);
-        if (logX || logY)
+        if (logX)
         {
-            var layout = new Layout();
-            if (logX)
-            {
-                layout.SetProperty("xaxis", ChartStyle.Axis("type", "log"));
-            }
-            if (logY)
-            {
-                layout.SetProperty("yaxis", ChartStyle.Axis("type", "log"));
-            }
-            chart = Plotly.NET.Chart.withLayout(layout).Invoke(chart);
+            chart = chart.WithLogAxis("x");
+        }
+        if (logY)
+        {
+            chart = chart.WithLogAxis("y");
         }
         return title is null ? chart : chart.WithTitle(title);
     }
 
     /// <summary>
     /// A training loss per step (light grey) with its trailing moving average over <paramref name="window"/> steps
-    /// (crimson): <c>avg[i] = mean(loss[max(0, i − window + 1) .. i])</c>.
+    /// (crimson): <c>avg[i] = mean(loss[max(0, i − window + 1) .. i])</c>; with <paramref name="validation"/>, the loss on
+    /// held-out data at some steps (markers), which shows whether the model only fits its training batches.
     /// </summary>
     /// <param name="losses">The loss of each step.</param>
     /// <param name="window">Steps in the moving average (1 draws the raw loss twice).</param>
     /// <param name="logY">Logarithmic y axis.</param>
     /// <param name="title">An optional title.</param>
-    public static GenericChart LossCurve(IReadOnlyList<double> losses, int window = 100, bool logY = false, string? title = null)
+    /// <param name="validation">(step, loss on held-out data) pairs, or null.</param>
+    public static GenericChart LossCurve(IReadOnlyList<double> losses, int window = 100, bool logY = false, string? title = null,
+        IReadOnlyList<(double Step, double Loss)>? validation = null)
     {
         ArgumentNullException.ThrowIfNull(losses);
         ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
@@ -56,12 +54,19 @@ public static partial class Figures
         {
             throw new ArgumentException("there is no loss to draw (0 steps)", nameof(losses));
         }
-        return Curves(
-            [
-                new Curve("loss per step", losses, Color: "lightgray"),
-                new Curve($"moving average ({window})", MovingAverage(losses, window), Color: "crimson"),
-            ],
-            xTitle: "step", yTitle: "loss", logY: logY, title: title);
+        var curves = new List<Curve>
+        {
+            new("loss per step", losses, Color: "lightgray"),
+            new($"moving average ({window})", MovingAverage(losses, window), Color: "crimson"),
+        };
+        var chart = Curves(curves, xTitle: "step", yTitle: "loss", logY: logY, title: title);
+        if (validation is { Count: > 0 })
+        {
+            var held = CSharpChart.Line<double, double, string>(validation.Select(v => v.Step).ToArray(), validation.Select(v => v.Loss).ToArray(),
+                ShowMarkers: true, Name: "validation (held-out data)", LineColor: Color.fromString("#1f77b4"));
+            chart = CSharpChart.Combine([chart, held]);
+        }
+        return chart;
     }
 
     /// <summary>The trailing mean over <paramref name="window"/> values (fewer at the start).</summary>

@@ -33,8 +33,14 @@ public static partial class Figures
         return title is null ? chart : chart.WithTitle(title);
     }
 
-    /// <summary>How much a picture is enlarged on screen: whole pixels, about 400 px on its longer side, 1 to 8 times.</summary>
-    internal static int DisplayScale(int width, int height) => Math.Clamp(400 / Math.Max(1, Math.Max(width, height)), 1, 8);
+    /// <summary>
+    /// How much a picture is enlarged on screen: whole pixels (so 28 × 28 digits stay sharp), about 760 px on its longer
+    /// side, never less than twice (a strip of 28-pixel digits at 1× is too small to read on a projector) nor more than 8×.
+    /// </summary>
+    public static int DisplayScale(int width, int height) => Math.Clamp(760 / Math.Max(1, Math.Max(width, height)), MinimumDisplayScale, 8);
+
+    /// <summary>The smallest enlargement of a picture in a notebook (environment/check_exports.py holds exports to it).</summary>
+    public const int MinimumDisplayScale = 2;
 
     private static Margin Margin(int top)
     {

@@ -36,6 +36,42 @@ public static partial class Figures
         return CSharpChart.Point<double, double, string>(x, y, Name: OptionalOf(name), Marker: marker, UseWebGL: webGL);
     }
 
+    /// <summary>
+    /// Point clouds side by side, one panel each with its title, all on the same equal axes [−limit, limit]² (so the panels
+    /// compare at a glance) and without a legend (the titles name them).
+    /// </summary>
+    /// <param name="panels">The title and the points [N, 2] of each panel, left to right.</param>
+    /// <param name="limit">Both axes of every panel span [−limit, limit].</param>
+    /// <param name="size">Marker diameter in pixels.</param>
+    /// <param name="panelSize">Width and height of one panel in pixels.</param>
+    public static GenericChart PointPanels(IReadOnlyList<(string Title, Tensor Points)> panels, double limit, int size = 2, int panelSize = 300)
+    {
+        ArgumentNullException.ThrowIfNull(panels);
+        if (panels.Count == 0)
+        {
+            throw new ArgumentException("give at least one panel", nameof(panels));
+        }
+        if (!(limit > 0) || !double.IsFinite(limit))
+        {
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, "the axis limit must be positive and finite");
+        }
+        var charts = panels.Select(p => Points(p.Points, p.Title, size, "#1f77b4")).ToArray();
+        var grid = CSharpChart.Grid(charts, nRows: 1, nCols: panels.Count, SubPlotTitles: panels.Select(p => p.Title).ToArray());
+        var layout = new Layout();
+        layout.SetProperty("showlegend", false);
+        for (int k = 1; k <= panels.Count; k++)
+        {
+            string suffix = k == 1 ? "" : k.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var x = ChartStyle.Axis("range", new[] { -limit, limit });
+            var y = ChartStyle.Axis("range", new[] { -limit, limit });
+            y.SetProperty("scaleanchor", "x" + suffix);
+            y.SetProperty("scaleratio", 1);
+            layout.SetProperty("xaxis" + suffix, x);
+            layout.SetProperty("yaxis" + suffix, y);
+        }
+        return Plotly.NET.Chart.withLayout(layout).Invoke(grid).WithSize(panelSize * panels.Count + 80, panelSize + 90);
+    }
+
     /// <summary>A Plotly.NET.CSharp option that is unset for null.</summary>
     private static Optional<T> OptionalOf<T>(T? value) where T : class => value is null ? default : new Optional<T>(value, true);
 

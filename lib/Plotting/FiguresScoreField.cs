@@ -9,8 +9,8 @@ namespace Diffusion.Plotting;
 public static partial class Figures
 {
     /// <summary>
-    /// A 2-D vector field, e.g. a score s(x) = ∇ log p(x): one arrow from each point in the direction of its vector,
-    /// all drawn with the same length <paramref name="arrowLength"/> (the direction is what the picture shows), over an
+    /// A 2-D vector field, e.g. a score s(x) = ∇ log p(x): one arrow (a shaft with a head) from each point in the
+    /// direction of its vector, all drawn with the same length <paramref name="arrowLength"/> (the direction is what the picture shows), over an
     /// optional cloud of data points in light grey. Axes are equal, so directions are not distorted.
     /// </summary>
     /// <param name="points">Where the arrows start, [M, 2].</param>
@@ -33,18 +33,26 @@ public static partial class Figures
         }
         var (px, py) = TensorValues.Columns(points, nameof(points));
         var (vx, vy) = TensorValues.Columns(vectors, nameof(vectors));
-        // Each arrow is a segment (x0, y0) → (x0, y0) + L v/|v| followed by a gap (NaN), so one trace draws them all.
-        var xs = new double[3 * px.Length];
-        var ys = new double[3 * px.Length];
+        // Each arrow is a shaft (x0, y0) → tip = (x0, y0) + L v/|v| and a head (two barbs 0.35 L long, ±25° off the shaft,
+        // drawn barb → tip → barb), each followed by a gap (NaN), so one trace draws them all.
+        const int PerArrow = 7;
+        double barb = 0.35 * arrowLength, cos = Math.Cos(25 * Math.PI / 180), sin = Math.Sin(25 * Math.PI / 180);
+        var xs = new double[PerArrow * px.Length];
+        var ys = new double[PerArrow * px.Length];
         for (int i = 0; i < px.Length; i++)
         {
             double norm = Math.Sqrt((vx[i] * vx[i]) + (vy[i] * vy[i])) + 1e-12;
-            xs[3 * i] = px[i];
-            ys[3 * i] = py[i];
-            xs[(3 * i) + 1] = px[i] + (arrowLength * vx[i] / norm);
-            ys[(3 * i) + 1] = py[i] + (arrowLength * vy[i] / norm);
-            xs[(3 * i) + 2] = double.NaN;
-            ys[(3 * i) + 2] = double.NaN;
+            double ux = vx[i] / norm, uy = vy[i] / norm;
+            double tipX = px[i] + (arrowLength * ux), tipY = py[i] + (arrowLength * uy);
+            int k = PerArrow * i;
+            (xs[k], ys[k]) = (px[i], py[i]);
+            (xs[k + 1], ys[k + 1]) = (tipX, tipY);
+            (xs[k + 2], ys[k + 2]) = (double.NaN, double.NaN);
+            // The barbs point back along −u, rotated by ±25°.
+            (xs[k + 3], ys[k + 3]) = (tipX - (barb * ((cos * ux) - (sin * uy))), tipY - (barb * ((sin * ux) + (cos * uy))));
+            (xs[k + 4], ys[k + 4]) = (tipX, tipY);
+            (xs[k + 5], ys[k + 5]) = (tipX - (barb * ((cos * ux) + (sin * uy))), tipY - (barb * ((-sin * ux) + (cos * uy))));
+            (xs[k + 6], ys[k + 6]) = (double.NaN, double.NaN);
         }
         var arrows = CSharpChart.Line<double, double, string>(xs, ys, Name: name, LineColor: Color.fromString("steelblue"), LineWidth: 1.0);
         var chart = data is null ? arrows : CSharpChart.Combine([Points(data, "data", size: 2, color: "lightgray"), arrows]);

@@ -17,7 +17,7 @@ public enum LossWeighting
 /// <summary>How the squared error is reduced over the D entries of a sample.</summary>
 public enum LossReduction
 {
-    /// <summary>Σ_d, the norm ‖·‖² of the formula (and of the seed's <c>mean(sum((score·σ + z)²))</c>).</summary>
+    /// <summary>Σ_d, the norm ‖·‖² of the formula (and of the loss <c>mean(Σ_i (score_i·σ_i + z_i)²)</c> in the MA4530 project poster "Image Denoising via Advanced Diffusion Generative Modeling").</summary>
     Sum,
 
     /// <summary>½ Σ_d, score_sde_pytorch's <c>reduce_mean=False</c>.</summary>

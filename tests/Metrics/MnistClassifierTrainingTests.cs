@@ -61,6 +61,32 @@ public class MnistClassifierTrainingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ShippedCheckpoint_IsSureOfHeldOutDigits()
+    {
+        // Confidence and SureShare, the notebooks' "is this a digit?" (01, 03, 04, 06): per image max softmax, no gradients.
+        var (network, testImages, testLabels, _) = LoadShipped();
+        using (network)
+        using (testImages)
+        using (testLabels)
+        using (var scope = NewDisposeScope())
+        {
+            var classifier = (MnistClassifier)network.Module;
+            var digits = testImages.narrow(0, 0, 500);
+            var confidence = classifier.Confidence(digits);
+            Assert.Equal([500L], confidence.shape);
+            Assert.False(confidence.requires_grad);
+            Assert.InRange(confidence.min().item<float>(), 0.1f - 1e-6f, 1f);
+            Assert.InRange(confidence.max().item<float>(), 0.1f, 1f + 1e-6f);
+            double sure = classifier.SureShare(digits);
+            output.WriteLine($"held-out digits with confidence > 0.9: {sure:P1}; mean confidence {confidence.mean().item<float>():F4}");
+            Assert.True(sure > 0.9, $"only {sure:P1} of held-out digits");
+            Assert.Equal(1.0, classifier.SureShare(digits, threshold: 0));
+            Assert.True(classifier.SureShare(digits, threshold: 0.99) <= sure);
+            Assert.Throws<ArgumentOutOfRangeException>(() => classifier.SureShare(digits, threshold: 1));
+        }
+    }
+
+    [Fact]
     public void ShippedCheckpoint_FloorIsSmallAndNoiseRaisesFid()
     {
         var (network, testImages, testLabels, card) = LoadShipped();

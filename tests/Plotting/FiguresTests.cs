@@ -27,7 +27,7 @@ public class FiguresTests
         var layout = Layout(chart);
         Assert.False(layout.GetProperty("xaxis").GetProperty("visible").GetBoolean());
         Assert.False(layout.GetProperty("yaxis").GetProperty("visible").GetBoolean());
-        int scale = 400 / 92;                                      // whole pixels, about 400 px wide
+        int scale = 760 / 92;                                      // whole pixels, about 760 px wide
         Assert.Equal(92 * scale + 20, layout.GetProperty("width").GetInt32());
         Assert.Equal("digits", layout.GetProperty("title").GetProperty("text").GetString());
     }
@@ -105,12 +105,21 @@ public class FiguresTests
         var arrows = Trace(chart, 1);
         var x = Doubles(arrows.GetProperty("x"));
         var y = Doubles(arrows.GetProperty("y"));
-        Assert.Equal(6, x.Length);
+        Assert.Equal(14, x.Length);                    // per arrow: shaft, gap, barb-tip-barb, gap
         Assert.Equal(0.3, x[1], 1e-9);                 // (0, 0) + 0.5 (3, 4)/5
         Assert.Equal(0.4, y[1], 1e-9);
-        Assert.True(double.IsNaN(x[2]) && double.IsNaN(y[2]));   // a gap between arrows
-        Assert.Equal(1.0, x[4], 1e-9);                 // (1, 1) + 0.5 (0, −1)
-        Assert.Equal(0.5, y[4], 1e-9);
+        Assert.True(double.IsNaN(x[2]) && double.IsNaN(y[2]));   // a gap between shaft and head
+        Assert.Equal(x[1], x[4], 1e-12);               // the head meets at the tip
+        Assert.Equal(y[1], y[4], 1e-12);
+        foreach (int barb in new[] { 3, 5 })
+        {
+            // Each barb is 0.35 L long and 25° off the shaft, behind the tip.
+            double bx = x[1] - x[barb], by = y[1] - y[barb];
+            Assert.Equal(0.35 * 0.5, Math.Sqrt((bx * bx) + (by * by)), 1e-9);
+            Assert.Equal(Math.Cos(25 * Math.PI / 180), ((bx * 0.6) + (by * 0.8)) / (0.35 * 0.5), 1e-9);
+        }
+        Assert.Equal(1.0, x[8], 1e-9);                 // (1, 1) + 0.5 (0, −1)
+        Assert.Equal(0.5, y[8], 1e-9);
         Assert.Equal("x", Layout(chart).GetProperty("yaxis").GetProperty("scaleanchor").GetString());
         using var three = torch.zeros([3, 2]);
         Assert.Contains("same shape", Assert.Throws<ArgumentException>(() => Figures.ScoreField(points, three)).Message);
@@ -124,7 +133,7 @@ public class FiguresTests
         Assert.False(gradients);
         var x = Doubles(Trace(chart).GetProperty("x"));
         var y = Doubles(Trace(chart).GetProperty("y"));
-        Assert.Equal(27, x.Length);                     // 9 arrows of 3 entries
+        Assert.Equal(63, x.Length);                     // 9 arrows of 7 entries
         Assert.Equal((-1.0, -1.0), (x[0], y[0]));       // the grid starts at (min, min)
         Assert.Equal(-1 + (0.1 / Math.Sqrt(2)), x[1], 1e-6);   // s = −x points to the origin
     }

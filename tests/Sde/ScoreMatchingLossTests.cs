@@ -17,7 +17,7 @@ public class ScoreMatchingLossTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// The seed's loss mean_b Σ_d (s σ + z)² is the σ²-weighted, summed loss, bit for bit on the same draws (t first, then z,
+    /// The MA4530 poster's loss mean_b Σ_d (s σ + z)² is the σ²-weighted, summed loss, bit for bit on the same draws (t first, then z,
     /// from one generator), and equals λ(t) ‖s + z/σ‖² with λ = σ² to rounding.
     /// </summary>
     [Theory]
@@ -33,7 +33,7 @@ public class ScoreMatchingLossTests(ITestOutputHelper output)
         double eps = 1e-5;
         var loss = new ScoreMatchingLoss(sde).Compute(score, x0, new Generator(3).manual_seed(3));
 
-        // The seed's form, by hand, on the same draws.
+        // The poster's form, by hand, on the same draws.
         var gen = new Generator(3).manual_seed(3);
         var t = torch.rand([16], dtype: ScalarType.Float64, generator: gen) * (1 - eps) + eps;
         var z = torch.randn([16, 4], dtype: ScalarType.Float64, generator: gen);
