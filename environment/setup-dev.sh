@@ -30,6 +30,8 @@ if command -v dpkg-query >/dev/null 2>&1; then
   missing=()
   for p in "${APT_PACKAGES[@]}"; do
     if [ "$p" = chromium ] && { command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; }; then continue; fi
+    # NodeSource's nodejs ships its own npm and conflicts with Debian's npm package: an npm on PATH is enough.
+    if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then continue; fi
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then missing+=("$p"); fi
   done
   if [ ${#missing[@]} -gt 0 ]; then
