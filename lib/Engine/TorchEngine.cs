@@ -14,14 +14,11 @@ public static class TorchEngine
 
     /// <summary>
     /// Loads the engine (see <see cref="EngineLoadException"/> for what can fail) and, when <paramref name="threads"/> is
-    /// given, sets LibTorch's intra-op thread count (OpenMP's too). Before the first load it tunes glibc's allocator
-    /// (<see cref="NativeAllocator"/>) and makes OpenMP's waiting threads sleep (<see cref="OpenMpWaitPolicy"/>). Safe to call
-    /// again; returns <see cref="Describe"/>.
+    /// given, sets LibTorch's intra-op thread count (OpenMP's too). Safe to call again; returns <see cref="Describe"/>.
     /// </summary>
     public static string Initialize(int? threads = null)
     {
         NativeAllocator.Configure();
-        OpenMpWaitPolicy.Configure();
         NativeEngine.EnsureLoaded();
         if (threads is int n)
         {

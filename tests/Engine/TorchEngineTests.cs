@@ -52,21 +52,6 @@ public class TorchEngineTests
     }
 
     [Fact]
-    public void Initialize_MakesOpenMpThreadsSleepUnlessTheUserChose()
-    {
-        TorchEngine.Initialize();
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-        // The native environment, which libgomp reads, holds the policy: PASSIVE, or what the user had set before the start.
-        string? native = OpenMpWaitPolicy.Native();
-        Assert.NotNull(native);
-        Assert.Equal(native, Environment.GetEnvironmentVariable(OpenMpWaitPolicy.Variable));
-        Assert.Equal(native, OpenMpWaitPolicy.Configure());   // a second call keeps what is there
-    }
-
-    [Fact]
     public void Device_FollowsTheEnvironmentVariable()
     {
         Assert.Equal(cuda.is_available() ? DeviceType.CUDA : DeviceType.CPU, TorchEngine.Device.type);
