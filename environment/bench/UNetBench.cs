@@ -78,7 +78,7 @@ internal static class UNetBench
             using var noGrad = no_grad();
             using var autocast = Autocast.Enter(precision);
             model.eval();
-            model.call(x0, randint(0, 1000, [batch])).sum().item<float>();
+            model.call(x0, randint(0, 1000, [batch])).to(ScalarType.Float32).sum().item<float>();   // bf16 under autocast
         }
 
         return Worker.Serve(new Dictionary<string, Action> { ["train"] = Train, ["forward"] = Forward },
