@@ -253,7 +253,7 @@ using (var scope = NewDisposeScope())
 {
     using var g = new torch.Generator(99);
     var xT = randn([4, 1, 28, 28], generator: g);
-    Tensor Run(Sampler sampler, ulong seed) { using var noise = new torch.Generator(seed); return sampler.Sample(model, xT.clone(), noise); }
+    Func<Sampler, ulong, Tensor> Run = (sampler, seed) => { using var noise = new torch.Generator(seed); return sampler.Sample(model, xT.clone(), noise); };   // a lambda: .NET Interactive shows <null> for a cell whose block declares a local function
     Check.Below((Run(ddim10, 1) - Run(ddim10, 2)).abs().max().item<float>(), 1e-6, "DDIM (η = 0) maps one x_T to one image whatever the generator (max |difference|)");
     Check.Above((Run(ddpm10, 1) - Run(ddpm10, 2)).abs().max().item<float>(), 0.1, "DDPM draws fresh noise: the same x_T gives different images (max |difference|)");
 }

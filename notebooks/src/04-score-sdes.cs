@@ -116,7 +116,7 @@ using (var g = new torch.Generator(4))
 {
     var digit = testImages.narrow(0, 0, 1).to(float64);
     var z = randn(digit.shape, dtype: float64, generator: g);
-    Tensor At(Sde sde, double t) { var (mean, std) = sde.MarginalProb(digit, Times(t, 1)); return (mean + Sde.Rows(std, digit) * z).clamp(-1, 1).to(float32); }
+    Func<Sde, double, Tensor> At = (sde, t) => { var (mean, std) = sde.MarginalProb(digit, Times(t, 1)); return (mean + Sde.Rows(std, digit) * z).clamp(-1, 1).to(float32); };
     Images.ShowRows(sdes.Select(s => (s.Name, cat(showTimes.Select(t => At(s.Sde, t)).ToList(), 0))).ToList(),
         columnLabels: showTimes.Select(t => $"t = {t}").ToArray(), title: "x(t) of one digit under each SDE");
 }

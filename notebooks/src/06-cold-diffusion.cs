@@ -199,12 +199,12 @@ using (var g = new torch.Generator(6))
     var x0 = eight.to(float64);
     using var drift = new AdditiveDrift(0.5 * randn([1, 28, 28], dtype: float64, generator: g), 10);
     Restorer poor = (xs, s) => 0.3 * xs + 0.1;   // ignores what it should restore
-    double Worst(ColdSampler sampler)
+    Func<ColdSampler, double> Worst = sampler =>
     {
         double worst = 0;
         var result = sampler.Sample(poor, drift.Apply(x0, 10), observer: step => worst = Math.Max(worst, (step.Sample - drift.Apply(x0, step.Timestep - 1)).abs().max().item<double>()));
         return Math.Max(worst, (result - x0).abs().max().item<double>());
-    }
+    };
     Check.Below(Worst(new ColdAlgorithm2(drift)), 1e-12, "on the drift, ColdAlgorithm2 passes through every D(x₀, s) with a useless restorer (max |x_s − D(x₀, s)|)");
     Check.Above(Worst(new ColdAlgorithm1(drift)), 0.1, "ColdAlgorithm1 does not (max |x_s − D(x₀, s)|)");
 }
